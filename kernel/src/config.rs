@@ -1,0 +1,216 @@
+//! Kernel configurations: the options the harness varies, the Kconfig
+//! dependencies between them that matter here, and the variant matrix.
+
+use std::collections::BTreeSet;
+
+/// A config option the harness varies at compile time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ConfigOption {
+    Migration,
+    DevicePrivate,
+    MemoryFailure,
+    Swap,
+    ZoneDevice,
+    PmdSoftleaves,
+    SoftDirty,
+    UffdWp,
+}
+
+impl ConfigOption {
+    pub const ALL: [ConfigOption; 8] = [
+        ConfigOption::Migration,
+        ConfigOption::DevicePrivate,
+        ConfigOption::MemoryFailure,
+        ConfigOption::Swap,
+        ConfigOption::ZoneDevice,
+        ConfigOption::PmdSoftleaves,
+        ConfigOption::SoftDirty,
+        ConfigOption::UffdWp,
+    ];
+
+    /// The name used in reports and variant labels.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConfigOption::Migration => "MIGRATION",
+            ConfigOption::DevicePrivate => "DEVICE_PRIVATE",
+            ConfigOption::MemoryFailure => "MEMORY_FAILURE",
+            ConfigOption::Swap => "SWAP",
+            ConfigOption::ZoneDevice => "ZONE_DEVICE",
+            ConfigOption::PmdSoftleaves => "ARCH_HAS_PMD_SOFTLEAVES",
+            ConfigOption::SoftDirty => "MEM_SOFT_DIRTY",
+            ConfigOption::UffdWp => "HAVE_ARCH_USERFAULTFD_WP",
+        }
+    }
+
+    /// Every `CONFIG_*` symbol the option turns on. Where a kernel renamed a
+    /// symbol (7.3 `ARCH_HAS_PMD_SOFTLEAVES` was 7.2 `ARCH_ENABLE_THP_MIGRATION`)
+    /// both spellings are defined, so one option means the same on either kernel.
+    pub fn symbols(self) -> &'static [&'static str] {
+        match self {
+            ConfigOption::Migration => &["CONFIG_MIGRATION"],
+            ConfigOption::DevicePrivate => &["CONFIG_DEVICE_PRIVATE"],
+            ConfigOption::MemoryFailure => &["CONFIG_MEMORY_FAILURE"],
+            ConfigOption::Swap => &["CONFIG_SWAP"],
+            ConfigOption::ZoneDevice => &["CONFIG_ZONE_DEVICE"],
+            ConfigOption::PmdSoftleaves => &[
+                "CONFIG_ARCH_HAS_PMD_SOFTLEAVES",
+                "CONFIG_ARCH_ENABLE_THP_MIGRATION",
+            ],
+            ConfigOption::SoftDirty => &["CONFIG_MEM_SOFT_DIRTY"],
+            ConfigOption::UffdWp => &["CONFIG_HAVE_ARCH_USERFAULTFD_WP"],
+        }
+    }
+}
+
+/// Kconfig dependencies between the options above (`option` needs `requires`).
+/// A headers package ships no Kconfig files, so this table is ours; the test
+/// `kconfig_dependencies_match_kernel_text` checks it against a tree's mm/Kconfig
+/// when one is given.
+pub const DEPENDENCIES: &[(ConfigOption, ConfigOption)] =
+    &[(ConfigOption::DevicePrivate, ConfigOption::ZoneDevice)];
+
+/// Symbols every variant defines: the environment the headers assume on x86_64.
+pub const BASE_SYMBOLS: &[&str] = &["CONFIG_MMU", "CONFIG_X86_64", "CONFIG_HAVE_ARCH_SOFT_DIRTY"];
+
+/// One compile-time configuration.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct KernelConfig {
+    pub enabled: BTreeSet<ConfigOption>,
+}
+
+impl KernelConfig {
+    pub fn from_bits(bits: u32) -> Self {
+        KernelConfig {
+            enabled: ConfigOption::ALL
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| bits & (1 << i) != 0)
+                .map(|(_, o)| *o)
+                .collect(),
+        }
+    }
+
+    pub fn bits(&self) -> u32 {
+        ConfigOption::ALL
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| self.enabled.contains(o))
+            .map(|(i, _)| 1 << i)
+            .sum()
+    }
+
+    pub fn has(&self, option: ConfigOption) -> bool {
+        self.enabled.contains(&option)
+    }
+
+    pub fn is_valid(&self) -> bool {
+        DEPENDENCIES
+            .iter()
+            .all(|(option, requires)| !self.has(*option) || self.has(*requires))
+    }
+
+    /// `CONFIG_*` symbols to define when compiling this variant.
+    pub fn defines(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = BASE_SYMBOLS.to_vec();
+        for option in &self.enabled {
+            out.extend_from_slice(option.symbols());
+        }
+        out
+    }
+
+    /// A readable label: the enabled options, `+`-separated, or `none`.
+    pub fn label(&self) -> String {
+        if self.enabled.is_empty() {
+            return "none".into();
+        }
+        self.enabled
+            .iter()
+            .map(|o| o.name())
+            .collect::<Vec<_>>()
+            .join("+")
+    }
+}
+
+fn all_valid() -> Vec<KernelConfig> {
+    (0..1u32 << ConfigOption::ALL.len())
+        .map(KernelConfig::from_bits)
+        .filter(KernelConfig::is_valid)
+        .collect()
+}
+
+/// Every (option, value, option, value) pair a config exhibits.
+fn pairs(config: &KernelConfig) -> Vec<(usize, bool, usize, bool)> {
+    let n = ConfigOption::ALL.len();
+    let value = |i: usize| config.has(ConfigOption::ALL[i]);
+    (0..n)
+        .flat_map(|i| ((i + 1)..n).map(move |j| (i, j)))
+        .map(|(i, j)| (i, value(i), j, value(j)))
+        .collect()
+}
+
+/// A covering array: the fewest configs (found greedily, deterministically) such
+/// that every pair of option values any valid config exhibits appears in one of them.
+/// All options on and all options off come first, as the two configs people build most.
+pub fn pairwise() -> Vec<KernelConfig> {
+    let candidates = all_valid();
+    let mut uncovered: BTreeSet<_> = candidates.iter().flat_map(pairs).collect();
+    let mut chosen: Vec<KernelConfig> = Vec::new();
+    let everything = KernelConfig::from_bits((1 << ConfigOption::ALL.len()) - 1);
+    for seed in [everything, KernelConfig::default()] {
+        uncovered.retain(|p| !pairs(&seed).contains(p));
+        chosen.push(seed);
+    }
+    while !uncovered.is_empty() {
+        let best = candidates
+            .iter()
+            .max_by_key(|c| {
+                let gain = pairs(c).iter().filter(|p| uncovered.contains(p)).count();
+                // Prefer the lowest-numbered config on ties, for a stable matrix.
+                (gain, std::cmp::Reverse(c.bits()))
+            })
+            .expect("at least one valid config")
+            .clone();
+        uncovered.retain(|p| !pairs(&best).contains(p));
+        chosen.push(best);
+    }
+    chosen
+}
+
+/// The full product of valid configs.
+pub fn full() -> Vec<KernelConfig> {
+    all_valid()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairwise_covers_every_valid_pair() {
+        let chosen = pairwise();
+        let covered: BTreeSet<_> = chosen.iter().flat_map(pairs).collect();
+        let needed: BTreeSet<_> = all_valid().iter().flat_map(pairs).collect();
+        assert_eq!(covered, needed);
+        assert!(chosen.len() < 16, "covering array too large: {}", chosen.len());
+        assert!(chosen.iter().all(KernelConfig::is_valid));
+    }
+
+    #[test]
+    fn device_private_needs_zone_device() {
+        let c = KernelConfig::from_bits(0b10);
+        assert!(c.has(ConfigOption::DevicePrivate));
+        assert!(!c.is_valid());
+        assert!(!full().contains(&c));
+        assert_eq!(full().len(), 192);
+    }
+
+    #[test]
+    fn renamed_symbols_are_both_defined() {
+        let c = KernelConfig {
+            enabled: [ConfigOption::PmdSoftleaves].into_iter().collect(),
+        };
+        let d = c.defines();
+        assert!(d.contains(&"CONFIG_ARCH_HAS_PMD_SOFTLEAVES"));
+        assert!(d.contains(&"CONFIG_ARCH_ENABLE_THP_MIGRATION"));
+    }
+}

@@ -1,0 +1,1 @@
+//! Debian archive access (helper A owns this file).

@@ -1,0 +1,1 @@
+//! LEAFDIFF_PATCHES (helper B owns this file).

@@ -1,0 +1,1 @@
+//! The pinned default kernel (helper A owns this file).

@@ -1,0 +1,1 @@
+//! Resolving LEAFDIFF_KERNEL items to trees (helper A owns this file).
