@@ -69,8 +69,17 @@ impl ConfigOption {
 pub const DEPENDENCIES: &[(ConfigOption, ConfigOption)] =
     &[(ConfigOption::DevicePrivate, ConfigOption::ZoneDevice)];
 
-/// Symbols every variant defines: the environment the headers assume on x86_64.
-pub const BASE_SYMBOLS: &[&str] = &["CONFIG_MMU", "CONFIG_X86_64", "CONFIG_HAVE_ARCH_SOFT_DIRTY"];
+/// Symbols (and values) every variant defines: the x86_64 environment the
+/// headers assume, whatever the varied options are.
+pub const BASE_DEFINES: &[(&str, &str)] = &[
+    ("CONFIG_MMU", "1"),
+    ("CONFIG_X86_64", "1"),
+    ("CONFIG_64BIT", "1"),
+    ("CONFIG_SPARSEMEM", "1"),
+    ("CONFIG_PAGE_SHIFT", "12"),
+    ("CONFIG_PGTABLE_LEVELS", "5"),
+    ("CONFIG_HAVE_ARCH_SOFT_DIRTY", "1"),
+];
 
 /// One compile-time configuration.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -109,11 +118,11 @@ impl KernelConfig {
             .all(|(option, requires)| !self.has(*option) || self.has(*requires))
     }
 
-    /// `CONFIG_*` symbols to define when compiling this variant.
-    pub fn defines(&self) -> Vec<&'static str> {
-        let mut out: Vec<&'static str> = BASE_SYMBOLS.to_vec();
+    /// `CONFIG_*` symbols and values to define when compiling this variant.
+    pub fn defines(&self) -> Vec<(&'static str, &'static str)> {
+        let mut out: Vec<(&'static str, &'static str)> = BASE_DEFINES.to_vec();
         for option in &self.enabled {
-            out.extend_from_slice(option.symbols());
+            out.extend(option.symbols().iter().map(|s| (*s, "1")));
         }
         out
     }
@@ -210,7 +219,7 @@ mod tests {
             enabled: [ConfigOption::PmdSoftleaves].into_iter().collect(),
         };
         let d = c.defines();
-        assert!(d.contains(&"CONFIG_ARCH_HAS_PMD_SOFTLEAVES"));
-        assert!(d.contains(&"CONFIG_ARCH_ENABLE_THP_MIGRATION"));
+        assert!(d.contains(&("CONFIG_ARCH_HAS_PMD_SOFTLEAVES", "1")));
+        assert!(d.contains(&("CONFIG_ARCH_ENABLE_THP_MIGRATION", "1")));
     }
 }

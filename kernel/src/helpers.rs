@@ -22,6 +22,8 @@ pub enum Sig {
     EntryToEntry,
     /// `(a = offset or marker) -> swp_entry_t`
     WordToEntry,
+    /// `(a = xarray value pointer) -> swp_entry_t` (`radix_to_swp_entry`)
+    RadixToEntry,
     /// `() -> swp_entry_t`
     VoidToEntry,
     /// `() -> bool`
@@ -142,7 +144,7 @@ pub const HELPERS: &[HelperSpec] = &[
     h("is_writable_device_migration_private_entry", EntryToBool, Entry),
     h("is_readable_exclusive_device_private_migration_entry", EntryToBool, Entry),
     h("swp_to_radix_entry", EntryToWord, Entry),
-    h("radix_to_swp_entry", EntryToEntry, Entry),
+    h("radix_to_swp_entry", RadixToEntry, Entry),
     // classification
     h("softleaf_type", EntryToSoftleafType, Classification),
     h("softleaf_is_none", EntryToBool, Classification),

@@ -12,6 +12,7 @@ pub mod patch;
 pub mod pin;
 pub mod settings;
 pub mod source;
+pub mod wrapper;
 
 use std::path::PathBuf;
 

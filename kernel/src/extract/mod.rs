@@ -1,4 +1,11 @@
-//! Extraction of the definitions the harness compiles.
+//! Extraction of the definitions the harness compiles: the real `swapops.h`
+//! and `leafops.h` are used whole; from `swap.h`, `xarray.h` and the arch
+//! headers only the definitions the helpers need are taken, with their
+//! preprocessor conditions, by following references from a set of roots.
+
+pub mod closure;
+pub mod index;
+pub mod lexer;
 
 /// Files of a kernel tree the harness reads, relative to its root. A tree that
 /// lacks one of them cannot be tested; patches touching other files are skipped.
@@ -7,6 +14,7 @@ pub const NEEDED_FILES: &[&str] = &[
     "include/linux/leafops.h",
     "include/linux/swap.h",
     "include/linux/xarray.h",
+    "include/vdso/page.h",
     "arch/x86/include/asm/pgtable.h",
     "arch/x86/include/asm/pgtable_64.h",
     "arch/x86/include/asm/pgtable_types.h",
@@ -14,4 +22,233 @@ pub const NEEDED_FILES: &[&str] = &[
     "arch/x86/include/asm/page_types.h",
     "arch/x86/include/asm/page_64_types.h",
     "arch/x86/include/asm/sparsemem.h",
+    "include/asm-generic/pgtable_uffd.h",
+    "include/linux/pgtable.h",
 ];
+
+use index::{HeaderIndex, IndexError, Kind};
+use std::path::{Path, PathBuf};
+
+/// How the roots of one extracted header are chosen.
+enum Roots {
+    /// These names.
+    Names(&'static [&'static str]),
+    /// Every macro whose name starts with one of these prefixes.
+    MacroPrefixes(&'static [&'static str]),
+    /// These names, and every function whose name starts with one of the prefixes.
+    NamesAndFunctionPrefixes(&'static [&'static str], &'static [&'static str]),
+}
+
+/// One generated header: definitions from `files`, closed over references.
+struct Extracted {
+    output: &'static str,
+    files: &'static [&'static str],
+    roots: Roots,
+}
+
+/// Headers used whole and unmodified.
+pub const VERBATIM: &[&str] = &["include/linux/swapops.h", "include/linux/leafops.h"];
+
+const EXTRACTED: &[Extracted] = &[
+    Extracted {
+        output: "leafdiff/extracted/swap.h",
+        files: &["include/linux/swap.h"],
+        roots: Roots::MacroPrefixes(&["SWP_", "MAX_SWAPFILES"]),
+    },
+    Extracted {
+        output: "leafdiff/extracted/xarray.h",
+        files: &["include/linux/xarray.h"],
+        roots: Roots::Names(&["BITS_PER_XA_VALUE", "xa_mk_value", "xa_to_value"]),
+    },
+    Extracted {
+        output: "leafdiff/extracted/arch.h",
+        files: &[
+            "include/vdso/page.h",
+            "arch/x86/include/asm/page_types.h",
+            "arch/x86/include/asm/page_64_types.h",
+            "arch/x86/include/asm/sparsemem.h",
+            "arch/x86/include/asm/pgtable_64_types.h",
+            "arch/x86/include/asm/pgtable_types.h",
+            "arch/x86/include/asm/pgtable.h",
+            "arch/x86/include/asm/pgtable_64.h",
+            // The generic fallbacks for configs the arch leaves to them.
+            "include/asm-generic/pgtable_uffd.h",
+            "include/linux/pgtable.h",
+        ],
+        roots: Roots::NamesAndFunctionPrefixes(
+            &[
+                "PAGE_SHIFT",
+                "MAX_PHYSMEM_BITS",
+                "SWP_TYPE_BITS",
+                "SWP_OFFSET_FIRST_BIT",
+                "SWP_OFFSET_SHIFT",
+                "MAX_SWAPFILES_CHECK",
+                "__swp_type",
+                "__swp_offset",
+                "__swp_entry",
+                "__pte_to_swp_entry",
+                "__pmd_to_swp_entry",
+                "__swp_entry_to_pte",
+                "__swp_entry_to_pmd",
+                "pte_present",
+                "pte_none",
+                "pmd_present",
+                "pmd_none",
+            ],
+            &["pte_swp_", "pmd_swp_"],
+        ),
+    },
+];
+
+/// Names `csrc/shim/` provides: the kernel environment around the helpers
+/// (run-time switches, paravirt plumbing, generic bit macros). Extraction never
+/// follows a reference into these.
+pub const SHIM_PROVIDED: &[&str] = &[
+    "pgtable_l5_enabled",
+    "cpu_feature_enabled",
+    "boot_cpu_has",
+    "static_cpu_has",
+    "BITS_PER_LONG",
+    "BIT",
+    "BIT_ULL",
+    "_AC",
+    "_AT",
+    "_UL",
+    "_ULL",
+    "__ASSEMBLER__",
+    "physical_mask",
+    "swp_entry_t",
+    "phys_addr_t",
+    "bool",
+];
+
+/// What extraction learnt about a kernel, for wrapper generation and `info`.
+#[derive(Debug, Clone, Default)]
+pub struct HeaderFacts {
+    /// Every definition found in the verbatim headers and the extracted ones.
+    pub index: HeaderIndex,
+    /// The `enum softleaf_type` enumerators, in declaration order.
+    pub softleaf_types: Vec<String>,
+    /// Generated files, relative to the include directory.
+    pub generated: Vec<PathBuf>,
+}
+
+impl HeaderFacts {
+    pub fn defines(&self, name: &str) -> bool {
+        self.index.defines(name)
+    }
+
+    /// `#if` expression under which `name` exists as a function: the
+    /// disjunction of the conditions of its function definitions. Macros are
+    /// tested with `defined()` by the caller instead. `None`: no function.
+    pub fn function_condition(&self, name: &str) -> Option<String> {
+        let conds: Vec<String> = self
+            .index
+            .named(name)
+            .filter(|d| d.kind == Kind::Function)
+            .map(|d| {
+                if d.cond.is_empty() {
+                    "1".to_string()
+                } else {
+                    d.cond.join(" && ")
+                }
+            })
+            .collect();
+        (!conds.is_empty()).then(|| conds.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" || "))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot parse {0}")]
+    Parse(#[from] IndexError),
+    #[error("{file} defines no `enum softleaf_type`: leafdiff needs a kernel with leafops.h (7.2 or later)")]
+    NoSoftleafEnum { file: String },
+}
+
+fn read(root: &Path, rel: &str) -> Result<String, ExtractError> {
+    let path = root.join(rel);
+    std::fs::read_to_string(&path).map_err(|source| ExtractError::Read { path, source })
+}
+
+fn write(path: &Path, text: &str) -> Result<(), ExtractError> {
+    let werr = |source| ExtractError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(werr)?;
+    }
+    std::fs::write(path, text).map_err(werr)
+}
+
+fn roots_of(index: &HeaderIndex, roots: &Roots) -> Vec<String> {
+    let by_prefix = |prefixes: &[&str], kind: Kind| -> Vec<String> {
+        let mut names: Vec<String> = index
+            .defs
+            .iter()
+            .filter(|d| d.kind == kind && prefixes.iter().any(|p| d.name.starts_with(p)))
+            .map(|d| d.name.clone())
+            .collect();
+        names.dedup();
+        names
+    };
+    match roots {
+        Roots::Names(names) => names.iter().map(|s| s.to_string()).collect(),
+        Roots::MacroPrefixes(prefixes) => by_prefix(prefixes, Kind::Macro),
+        Roots::NamesAndFunctionPrefixes(names, prefixes) => names
+            .iter()
+            .map(|s| s.to_string())
+            .chain(by_prefix(prefixes, Kind::Function))
+            .collect(),
+    }
+}
+
+/// Copies the verbatim headers and writes the extracted ones under
+/// `include_dir`, returning what was found.
+pub fn extract(root: &Path, include_dir: &Path) -> Result<HeaderFacts, ExtractError> {
+    let mut facts = HeaderFacts::default();
+    for rel in VERBATIM {
+        let text = read(root, rel)?;
+        let out = include_dir.join(rel.trim_start_matches("include/"));
+        write(&out, &text)?;
+        facts.index.defs.extend(HeaderIndex::parse(rel, &text)?.defs);
+        facts.generated.push(out);
+    }
+    for spec in EXTRACTED {
+        let mut index = HeaderIndex::default();
+        for rel in spec.files {
+            index.defs.extend(HeaderIndex::parse(rel, &read(root, rel)?)?.defs);
+        }
+        let selected = closure::select(&index, &roots_of(&index, &spec.roots), SHIM_PROVIDED);
+        let guard = spec.output.replace(['/', '.'], "_").to_uppercase();
+        let text = format!(
+            "/* Extracted by leafdiff from {}: the definitions {} needs, with their conditions. */\n#ifndef {guard}\n#define {guard}\n{}#endif\n",
+            spec.files.join(", "),
+            "the swap-entry helpers",
+            closure::emit(&selected)
+        );
+        let out = include_dir.join(spec.output);
+        write(&out, &text)?;
+        facts.index.defs.extend(selected.into_iter().cloned());
+        facts.generated.push(out);
+    }
+    facts.softleaf_types = facts
+        .index
+        .enumerators("softleaf_type")
+        .ok_or_else(|| ExtractError::NoSoftleafEnum {
+            file: "include/linux/leafops.h".into(),
+        })?
+        .to_vec();
+    Ok(facts)
+}
