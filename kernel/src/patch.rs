@@ -1,1 +1,0 @@
-//! LEAFDIFF_PATCHES (helper B owns this file).
