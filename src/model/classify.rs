@@ -1,0 +1,103 @@
+//! `softleaf_type()` and everything built on it.
+//!
+//! Every `softleaf_*` predicate classifies its entry first, and classifying
+//! an entry whose type number is neither a swap file nor a special type this
+//! config defines is a kernel bug worth a warning (the entry then reads as
+//! none). So any helper that classifies warns on such an entry, whatever it
+//! was asked; helpers that only compare the type number do not.
+
+use super::entries::{PteMarker, SwpEntry};
+use super::out::{self, Record};
+use super::types::SoftleafType;
+use super::Ctx;
+use crate::call::{Outcome, Page};
+use leafdiff_kernel::config::ConfigOption;
+
+/// An entry as classification sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Leaf {
+    pub entry: SwpEntry,
+    pub kind: SoftleafType,
+    /// Classifying it warned: its type number means nothing in this config.
+    pub unknown: bool,
+}
+
+impl Leaf {
+    /// A result computed from this classification, carrying its warning.
+    pub fn answer(&self, value: u64) -> Outcome {
+        out::value(value).warned_if(self.unknown)
+    }
+}
+
+impl Ctx<'_> {
+    /// `softleaf_type`.
+    pub fn classify(&self, entry: SwpEntry) -> Leaf {
+        let leaf = |kind, unknown| Leaf {
+            entry,
+            kind,
+            unknown,
+        };
+        if entry.is_none() {
+            return leaf(SoftleafType::None, false);
+        }
+        let type_num = entry.type_num();
+        if type_num < u64::from(self.types.max_swapfiles) {
+            return leaf(SoftleafType::Swap, false);
+        }
+        match self.types.kind_of(type_num) {
+            Some(kind) => leaf(kind.softleaf_type(), false),
+            None => leaf(SoftleafType::None, true),
+        }
+    }
+
+    /// A yes/no question about the entry's softleaf type.
+    pub fn leaf_is(&self, entry: SwpEntry, test: impl Fn(SoftleafType) -> bool) -> Outcome {
+        let leaf = self.classify(entry);
+        leaf.answer(u64::from(test(leaf.kind)))
+    }
+
+    /// Is it a marker with `bit` set (`softleaf_is_{poison,guard,uffd_wp}_marker`)?
+    pub fn leaf_is_marker_with(&self, entry: SwpEntry, bit: PteMarker) -> Outcome {
+        let leaf = self.classify(entry);
+        let yes = leaf.kind == SoftleafType::Marker && PteMarker::of(entry).contains(bit);
+        leaf.answer(u64::from(yes))
+    }
+
+    /// `softleaf_to_marker`: only meaningful for markers, warns otherwise.
+    pub fn softleaf_to_marker(&self, entry: SwpEntry) -> Outcome {
+        let leaf = self.classify(entry);
+        leaf.answer(PteMarker::of(entry).0)
+            .warned_if(leaf.kind != SoftleafType::Marker)
+    }
+
+    /// `softleaf_to_pfn`: only meaningful for pfn entries, warns otherwise.
+    pub fn softleaf_to_pfn(&self, entry: SwpEntry) -> Outcome {
+        let leaf = self.classify(entry);
+        leaf.answer(self.pfn.pfn(entry))
+            .warned_if(!leaf.kind.has_pfn())
+    }
+
+    /// `softleaf_to_page`/`softleaf_to_folio`: the page at the entry's pfn
+    /// (answered as that pfn). Besides the pfn check, a migration entry may
+    /// only be followed while its folio is locked, which is warned about.
+    pub fn softleaf_to_page(&self, entry: SwpEntry, page: &Page) -> Outcome {
+        let leaf = self.classify(entry);
+        let unlocked_migration = leaf.kind.is_migration() && !page.locked;
+        leaf.answer(self.pfn.pfn(entry))
+            .warned_if(!leaf.kind.has_pfn() || unlocked_migration)
+    }
+
+    /// `softleaf_is_migration_young`/`_dirty` (`bit` is the A or D bit): the
+    /// bit is only meaningful when the kernel stores A/D bits in migration
+    /// entries; asking a non-migration entry is a bug the migration code
+    /// warns about. Without migration support the answer is a plain no.
+    pub fn softleaf_is_migration_ad(&self, entry: SwpEntry, bit: u64) -> Outcome {
+        if !self.has(ConfigOption::Migration) {
+            return out::flag(false);
+        }
+        let leaf = self.classify(entry);
+        let set = self.migration_entry_supports_ad() && entry.offset() & bit != 0;
+        leaf.answer(u64::from(set))
+            .warned_if(!leaf.kind.is_migration())
+    }
+}

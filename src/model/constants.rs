@@ -1,0 +1,43 @@
+//! The macro constants under test. A constant the config leaves undefined
+//! (the number of a type it does not reserve) answers `None`; the `*_NUM`
+//! counts are always defined, as 0 when their block is off.
+
+use super::arch_x86_64;
+use super::entries::{PteMarker, SWP_OFFSET_MASK, SWP_TYPE_SHIFT};
+use super::types::{SwpKind, MAX_SWAPFILES_SHIFT};
+use super::Ctx;
+
+impl Ctx<'_> {
+    pub fn constant(&self, name: &str) -> Option<u64> {
+        if let Some(kind) = SwpKind::from_name(name) {
+            return self.types.number(kind).map(u64::from);
+        }
+        let t = &self.types;
+        let la57 = self.args.knobs.la57;
+        let value = match name {
+            "MAX_SWAPFILES_SHIFT" => MAX_SWAPFILES_SHIFT.into(),
+            "MAX_SWAPFILES" => t.max_swapfiles.into(),
+            "SWP_HWPOISON_NUM" => t.hwpoison_num.into(),
+            "SWP_MIGRATION_NUM" => t.migration_num.into(),
+            "SWP_DEVICE_NUM" => t.device_num.into(),
+            "SWP_PTE_MARKER_NUM" => t.pte_marker_num.into(),
+            "SWP_TYPE_SHIFT" => SWP_TYPE_SHIFT.into(),
+            "SWP_OFFSET_MASK" => SWP_OFFSET_MASK,
+            "SWP_PFN_BITS" => self.pfn.pfn_bits.into(),
+            "SWP_PFN_MASK" => self.pfn.pfn_mask(),
+            "SWP_MIG_YOUNG_BIT" => self.pfn.young_bit().into(),
+            "SWP_MIG_DIRTY_BIT" => self.pfn.dirty_bit().into(),
+            "SWP_MIG_TOTAL_BITS" => self.pfn.total_bits().into(),
+            "PTE_MARKER_UFFD_WP" => PteMarker::UFFD_WP.0,
+            "PTE_MARKER_POISONED" => PteMarker::POISONED.0,
+            "PTE_MARKER_GUARD" => PteMarker::GUARD.0,
+            "PTE_MARKER_MASK" => PteMarker::MASK.0,
+            "SWP_TYPE_BITS" => arch_x86_64::SWP_TYPE_BITS.into(),
+            "SWP_OFFSET_FIRST_BIT" => arch_x86_64::SWP_OFFSET_FIRST_BIT.into(),
+            "SWP_OFFSET_SHIFT" => arch_x86_64::SWP_OFFSET_SHIFT.into(),
+            "MAX_PHYSMEM_BITS" => arch_x86_64::max_physmem_bits(la57).into(),
+            _ => return None,
+        };
+        Some(value)
+    }
+}

@@ -1,0 +1,316 @@
+//! The arch-independent swap entry (`swp_entry_t` / `softleaf_t`) and the
+//! layout of the pfn-carrying entries.
+//!
+//! The entry is laid out for the swap cache's XArray: the offset is dense in
+//! the low bits and the type sits on top, leaving the word's top bit free so
+//! the whole entry still fits an XArray value (which loses one bit to its tag).
+//!
+//! ```text
+//!  63      58 57                                    0
+//! |  type   |               offset                  |
+//!                     for pfn entries (migration, device, hwpoison):
+//!           |  reserved  | D | A |        pfn        |
+//!                         ^   ^ SWP_PFN_BITS, then +1
+//! ```
+
+use super::arch_x86_64;
+use super::out::{self, Record};
+use super::types::{SwpKind, MAX_SWAPFILES_SHIFT};
+use super::Ctx;
+use crate::call::{Outcome, Page};
+use leafdiff_kernel::config::ConfigOption;
+
+/// Bits in an XArray value: a pointer-sized word less its tag bit.
+pub const BITS_PER_XA_VALUE: u32 = u64::BITS - 1;
+
+/// Where the type field starts.
+pub const SWP_TYPE_SHIFT: u32 = BITS_PER_XA_VALUE - MAX_SWAPFILES_SHIFT;
+
+/// The offset field: everything below the type.
+pub const SWP_OFFSET_MASK: u64 = (1 << SWP_TYPE_SHIFT) - 1;
+
+/// An arch-independent swap entry (`swp_entry_t`, also `softleaf_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct SwpEntry(pub u64);
+
+impl SwpEntry {
+    /// The empty entry (`softleaf_mk_none`), what a none or present PTE reads as.
+    pub const NONE: SwpEntry = SwpEntry(0);
+
+    /// `swp_entry(type, offset)`: the offset is cut to its field; the type is
+    /// shifted into place as given (bits pushed out of the word are lost).
+    pub fn new(type_num: u64, offset: u64) -> SwpEntry {
+        SwpEntry((type_num << SWP_TYPE_SHIFT) | (offset & SWP_OFFSET_MASK))
+    }
+
+    /// `swp_type`: everything above the offset. Six bits, since the type field
+    /// is five bits wide but the word has one more.
+    pub fn type_num(self) -> u64 {
+        self.0 >> SWP_TYPE_SHIFT
+    }
+
+    /// `swp_offset`.
+    pub fn offset(self) -> u64 {
+        self.0 & SWP_OFFSET_MASK
+    }
+
+    /// `softleaf_is_none`: only the all-zero word is empty.
+    pub fn is_none(self) -> bool {
+        self.0 == 0
+    }
+
+    /// `swp_to_radix_entry`: store the entry as an XArray value, which shifts
+    /// it up past the tag bit. A value with its top bit set does not fit, and
+    /// the XArray warns about it.
+    pub fn to_radix(self) -> (u64, bool) {
+        let fits = (self.0 as i64) >= 0;
+        ((self.0 << 1) | 1, !fits)
+    }
+
+    /// `radix_to_swp_entry`: the value back out of an XArray entry.
+    pub fn from_radix(xa_entry: u64) -> SwpEntry {
+        SwpEntry(xa_entry >> 1)
+    }
+
+    /// The same type with extra offset bits set (the migration A/D bits).
+    pub fn with_offset_bits(self, bits: u64) -> SwpEntry {
+        SwpEntry::new(self.type_num(), self.offset() | bits)
+    }
+}
+
+/// Where a pfn entry keeps its pfn and the migration A/D bits. The pfn is as
+/// wide as the physical address space allows, which on x86_64 depends on
+/// whether 5-level paging is on at run time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PfnLayout {
+    /// `SWP_PFN_BITS`.
+    pub pfn_bits: u32,
+}
+
+impl PfnLayout {
+    pub fn new(la57: bool) -> PfnLayout {
+        PfnLayout {
+            pfn_bits: arch_x86_64::max_physmem_bits(la57) - arch_x86_64::PAGE_SHIFT,
+        }
+    }
+
+    /// `SWP_PFN_MASK`.
+    pub fn pfn_mask(self) -> u64 {
+        (1 << self.pfn_bits) - 1
+    }
+
+    /// `SWP_MIG_YOUNG_BIT`: the first bit above the pfn.
+    pub fn young_bit(self) -> u32 {
+        self.pfn_bits
+    }
+
+    /// `SWP_MIG_DIRTY_BIT`: right above the young bit.
+    pub fn dirty_bit(self) -> u32 {
+        self.pfn_bits + 1
+    }
+
+    /// `SWP_MIG_TOTAL_BITS`: pfn plus both A/D bits.
+    pub fn total_bits(self) -> u32 {
+        self.pfn_bits + 2
+    }
+
+    pub fn young(self) -> u64 {
+        1 << self.young_bit()
+    }
+
+    pub fn dirty(self) -> u64 {
+        1 << self.dirty_bit()
+    }
+
+    /// The pfn a pfn entry carries.
+    pub fn pfn(self, entry: SwpEntry) -> u64 {
+        entry.offset() & self.pfn_mask()
+    }
+}
+
+/// A PTE marker: flags persisted in a PTE that would otherwise be none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct PteMarker(pub u64);
+
+impl PteMarker {
+    /// userfaultfd write-protection of an unpopulated PTE.
+    pub const UFFD_WP: PteMarker = PteMarker(1 << 0);
+    /// Access is invalid (UFFDIO_POISON and the like); faults as hwpoison.
+    pub const POISONED: PteMarker = PteMarker(1 << 1);
+    /// A guard region: access gets SIGSEGV.
+    pub const GUARD: PteMarker = PteMarker(1 << 2);
+    /// All marker bits defined so far.
+    pub const MASK: PteMarker = PteMarker((1 << 3) - 1);
+
+    /// The marker a marker entry carries: its offset, cut to the known bits.
+    pub fn of(entry: SwpEntry) -> PteMarker {
+        PteMarker(entry.offset() & Self::MASK.0)
+    }
+
+    pub fn contains(self, other: PteMarker) -> bool {
+        self.0 & other.0 != 0
+    }
+}
+
+/// The access a migration entry records for the page under migration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Access {
+    Read,
+    /// Read-only, but the anon page is exclusive to this mapping.
+    ReadExclusive,
+    Write,
+}
+
+impl Access {
+    /// The migration type for this access, and the device-private twin the
+    /// series adds for pages that live in device memory.
+    fn migration_kinds(self) -> (SwpKind, SwpKind) {
+        match self {
+            Access::Read => (SwpKind::MigrationRead, SwpKind::MigrationDeviceRead),
+            Access::ReadExclusive => (
+                SwpKind::MigrationReadExclusive,
+                SwpKind::MigrationDeviceReadExclusive,
+            ),
+            Access::Write => (SwpKind::MigrationWrite, SwpKind::MigrationDeviceWrite),
+        }
+    }
+}
+
+/// The `make_*` helpers and the swapops-level type tests.
+impl Ctx<'_> {
+    /// An entry of a special type. When the config does not define the type
+    /// the maker exists anyway and yields the empty entry, so callers compile
+    /// unconditionally.
+    pub fn make(&self, kind: SwpKind, offset: u64) -> SwpEntry {
+        match self.types.number(kind) {
+            Some(number) => SwpEntry::new(u64::from(number), offset),
+            None => SwpEntry::NONE,
+        }
+    }
+
+    /// `make_*_migration_entry_from_page` (the series): a migration entry for
+    /// the page's pfn, in the device-private form when the page is device
+    /// private. Without migration support there are no migration entries.
+    pub fn make_migration_from_page(&self, access: Access, page: &Page) -> SwpEntry {
+        if !self.has(ConfigOption::Migration) {
+            return SwpEntry::NONE;
+        }
+        let (host, device) = access.migration_kinds();
+        let kind = if self.is_device_private_page(page) {
+            device
+        } else {
+            host
+        };
+        self.make(kind, page.pfn)
+    }
+
+    /// `make_hwpoison_entry`: the page must be locked while it is poisoned,
+    /// which the kernel enforces with BUG_ON.
+    pub fn make_hwpoison_entry(&self, page: &Page) -> Outcome {
+        if !self.has(ConfigOption::MemoryFailure) {
+            return out::value(SwpEntry::NONE.0);
+        }
+        out::value(self.make(SwpKind::Hwpoison, page.pfn).0).bugged_if(!page.locked)
+    }
+
+    /// `make_pte_marker_entry`: the whole marker word goes into the offset,
+    /// unknown bits included (only reading it back masks them).
+    pub fn make_marker(&self, marker: PteMarker) -> SwpEntry {
+        self.make(SwpKind::PteMarker, marker.0)
+    }
+
+    /// Whether migration entries can carry the old PTE's A/D bits: the swap
+    /// code decides at boot whether the arch's offset has room for them.
+    pub fn migration_entry_supports_ad(&self) -> bool {
+        self.has(ConfigOption::Migration)
+            && self.has(ConfigOption::Swap)
+            && self.args.knobs.swap_migration_ad_supported
+    }
+
+    /// Sets the young bit of a migration entry, when A/D bits are kept at all
+    /// (otherwise the entry is returned as is). The type is not checked.
+    pub fn migration_entry_young(&self, entry: SwpEntry) -> SwpEntry {
+        self.with_ad_bit(entry, self.pfn.young())
+    }
+
+    pub fn migration_entry_dirty(&self, entry: SwpEntry) -> SwpEntry {
+        self.with_ad_bit(entry, self.pfn.dirty())
+    }
+
+    fn with_ad_bit(&self, entry: SwpEntry, bit: u64) -> SwpEntry {
+        if self.migration_entry_supports_ad() {
+            entry.with_offset_bits(bit)
+        } else {
+            entry
+        }
+    }
+
+    /// The swapops-level tests (`is_hwpoison_entry`, the series'
+    /// `is_*device*migration*`): a plain comparison of the type number, no
+    /// classification and so never a warning. A type the config does not
+    /// define matches nothing.
+    pub fn is_type(&self, entry: SwpEntry, kinds: &[SwpKind]) -> bool {
+        kinds.iter().any(|k| self.types.is(entry.type_num(), *k))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_sits_above_a_58_bit_offset() {
+        assert_eq!(SWP_TYPE_SHIFT, 58);
+        assert_eq!(SWP_OFFSET_MASK, 0x03ff_ffff_ffff_ffff);
+        let e = SwpEntry::new(3, 0x1234);
+        assert_eq!(e.0, (3 << 58) | 0x1234);
+        assert_eq!((e.type_num(), e.offset()), (3, 0x1234));
+    }
+
+    #[test]
+    fn offset_is_cut_to_its_field() {
+        let e = SwpEntry::new(1, u64::MAX);
+        assert_eq!(e.0, (1 << 58) | SWP_OFFSET_MASK);
+        assert_eq!(e.type_num(), 1);
+    }
+
+    #[test]
+    fn type_reads_six_bits() {
+        assert_eq!(SwpEntry(u64::MAX).type_num(), 63);
+        // A type of 64 or more shifts out of the word entirely.
+        assert_eq!(SwpEntry::new(64 + 5, 7).0, (5 << 58) | 7);
+    }
+
+    #[test]
+    fn radix_round_trip() {
+        let e = SwpEntry::new(31, 42);
+        let (x, warned) = e.to_radix();
+        assert_eq!(x, (e.0 << 1) | 1);
+        assert!(!warned);
+        assert_eq!(SwpEntry::from_radix(x), e);
+        assert!(SwpEntry(1 << 63).to_radix().1);
+    }
+
+    #[test]
+    fn pfn_layout_by_paging_depth() {
+        let four = PfnLayout::new(false);
+        assert_eq!(four.pfn_bits, 46 - 12);
+        assert_eq!(four.pfn_mask(), (1 << 34) - 1);
+        assert_eq!(
+            (four.young_bit(), four.dirty_bit(), four.total_bits()),
+            (34, 35, 36)
+        );
+        let five = PfnLayout::new(true);
+        assert_eq!(five.pfn_bits, 40);
+        assert_eq!(five.young(), 1 << 40);
+        assert_eq!(five.dirty(), 1 << 41);
+    }
+
+    #[test]
+    fn young_bit_survives_with_type() {
+        let l = PfnLayout::new(false);
+        let e = SwpEntry::new(25, 0x77).with_offset_bits(l.young());
+        assert_eq!(e.0, (25 << 58) | (1 << 34) | 0x77);
+        assert_eq!(l.pfn(e), 0x77);
+    }
+}

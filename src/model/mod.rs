@@ -1,0 +1,357 @@
+//! The Rust model of the kernel's swap-entry and softleaf helpers on x86_64,
+//! written from their documented meaning (layout comments, kernel-doc, the
+//! design's account of the device-private migration series) rather than from
+//! the C. The engine asks it the same question it asks a compiled C variant:
+//! "evaluate helper H on these arguments", and gets an `Outcome` or `None`
+//! when this kernel and config have no such helper.
+//!
+//! Layout of the module:
+//! * `types`: which swap type numbers a config reserves; `enum softleaf_type`;
+//! * `entries`: the arch-independent entry, pfn/A-D layout, markers, makers;
+//! * `classify`: the `softleaf_*` classification and what it warns about;
+//! * `arch_x86_64`: PTE/PMD bits and the arch swap-entry codec;
+//! * `pagetable`: entries in and out of PTEs/PMDs, swap PTE flags;
+//! * `constants`: every macro constant under test.
+
+pub mod arch_x86_64;
+pub mod classify;
+pub mod constants;
+pub mod entries;
+pub mod pagetable;
+pub mod types;
+
+use crate::call::{Args, Outcome, Page};
+use arch_x86_64::{ArchSwpEntry, Pmd, Pte, SwpFlag, SwpFlags};
+use entries::{PfnLayout, PteMarker, SwpEntry};
+use leafdiff_kernel::config::{ConfigOption, KernelConfig};
+use leafdiff_kernel::helpers::HelperSpec;
+use types::{SoftleafType, SwapTypes, SwpKind};
+
+/// Optional API a kernel's headers may or may not carry, detected from what
+/// they define rather than from a version number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Features {
+    /// The device-private migration entry series (DESIGN §5) is applied.
+    pub device_migration: bool,
+}
+
+impl Features {
+    /// `names` answers whether the kernel's headers define a macro or function.
+    pub fn from_defined(names: &dyn Fn(&str) -> bool) -> Features {
+        Features {
+            device_migration: names("SWP_MIGRATION_DEVICE_READ"),
+        }
+    }
+}
+
+/// The model of one kernel flavour (its features) under one config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Model {
+    pub config: KernelConfig,
+    pub features: Features,
+}
+
+impl Model {
+    pub fn new(config: KernelConfig, features: Features) -> Model {
+        Model { config, features }
+    }
+
+    /// The type-number table this model's config reserves.
+    pub fn swap_types(&self) -> SwapTypes {
+        SwapTypes::new(&self.config, &self.features)
+    }
+
+    /// Evaluates `helper` on `args`; `None` when this kernel/config does not
+    /// define it (a constant left undefined, a series helper without the
+    /// series, `migration_entry_supports_ad` without migration, ...).
+    pub fn eval(&self, helper: &HelperSpec, args: &Args) -> Option<Outcome> {
+        Ctx::new(self, args).call(helper.name)
+    }
+}
+
+/// Everything one call can consult: the config-derived tables and the
+/// call's arguments. Cheap to build, so every call builds its own.
+pub(crate) struct Ctx<'a> {
+    pub config: &'a KernelConfig,
+    pub features: Features,
+    pub types: SwapTypes,
+    pub pfn: PfnLayout,
+    pub flags: SwpFlags,
+    pub args: &'a Args,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(model: &'a Model, args: &'a Args) -> Ctx<'a> {
+        Ctx {
+            config: &model.config,
+            features: model.features,
+            types: model.swap_types(),
+            pfn: PfnLayout::new(args.knobs.la57),
+            flags: SwpFlags::new(&model.config),
+            args,
+        }
+    }
+
+    pub fn has(&self, option: ConfigOption) -> bool {
+        self.config.has(option)
+    }
+
+    /// The series' helpers exist only when its headers are there.
+    fn series(&self) -> bool {
+        self.features.device_migration
+    }
+
+    /// `is_device_private_page`: device-private pages exist only with
+    /// CONFIG_DEVICE_PRIVATE; otherwise no page is one.
+    pub fn is_device_private_page(&self, page: &Page) -> bool {
+        self.has(ConfigOption::DevicePrivate) && page.device_private
+    }
+
+    /// Whether this kernel and config define `name` at all. Constants are
+    /// answered by `constant`, which knows which of them each config defines.
+    fn defines(&self, name: &str) -> bool {
+        if SERIES_HELPERS.contains(&name) {
+            return self.series();
+        }
+        match name {
+            // Only the migration code defines it.
+            "migration_entry_supports_ad" => self.has(ConfigOption::Migration),
+            _ => true,
+        }
+    }
+
+    /// Dispatch by helper name (current spelling, and earlier spellings where
+    /// a helper was renamed). Arguments are read as the helper's `Sig` says.
+    fn call(&self, name: &str) -> Option<Outcome> {
+        use entries::Access::{Read, ReadExclusive, Write};
+        use SoftleafType as T;
+        use SwpKind as K;
+        if !self.defines(name) {
+            return None;
+        }
+        let a = self.args.a;
+        let e = SwpEntry(a);
+        let pte = Pte(a);
+        let pmd = Pmd(a);
+        let page = &self.args.page;
+        let entry = |e: SwpEntry| out::value(e.0);
+        let out = match name {
+            // arch-independent entries
+            "swp_entry" => entry(SwpEntry::new(a, self.args.b)),
+            "swp_type" => out::value(e.type_num()),
+            "swp_offset" => out::value(e.offset()),
+            "swp_to_radix_entry" => {
+                let (word, warned) = e.to_radix();
+                out::value(word).warned_if(warned)
+            }
+            "radix_to_swp_entry" => entry(SwpEntry::from_radix(a)),
+            "make_readable_device_private_entry" => entry(self.make(K::DeviceRead, a)),
+            "make_writable_device_private_entry" => entry(self.make(K::DeviceWrite, a)),
+            "make_device_exclusive_entry" => entry(self.make(K::DeviceExclusive, a)),
+            "make_readable_migration_entry" => entry(self.make(K::MigrationRead, a)),
+            "make_readable_exclusive_migration_entry" => {
+                entry(self.make(K::MigrationReadExclusive, a))
+            }
+            "make_writable_migration_entry" => entry(self.make(K::MigrationWrite, a)),
+            "make_readable_migration_device_private_entry" => {
+                entry(self.make(K::MigrationDeviceRead, a))
+            }
+            "make_readable_exclusive_migration_device_private_entry" => {
+                entry(self.make(K::MigrationDeviceReadExclusive, a))
+            }
+            "make_writable_migration_device_private_entry" => {
+                entry(self.make(K::MigrationDeviceWrite, a))
+            }
+            "make_readable_migration_entry_from_page" => {
+                entry(self.make_migration_from_page(Read, page))
+            }
+            "make_readable_exclusive_migration_entry_from_page" => {
+                entry(self.make_migration_from_page(ReadExclusive, page))
+            }
+            "make_writable_migration_entry_from_page" => {
+                entry(self.make_migration_from_page(Write, page))
+            }
+            "make_hwpoison_entry" => self.make_hwpoison_entry(page),
+            "make_pte_marker_entry" => entry(self.make_marker(PteMarker(a))),
+            "make_poisoned_swp_entry" => entry(self.make_marker(PteMarker::POISONED)),
+            "make_guard_swp_entry" => entry(self.make_marker(PteMarker::GUARD)),
+            "make_migration_entry_young" => entry(self.migration_entry_young(e)),
+            "make_migration_entry_dirty" => entry(self.migration_entry_dirty(e)),
+            "migration_entry_supports_ad" => out::flag(self.migration_entry_supports_ad()),
+            "is_hwpoison_entry" => out::flag(self.is_type(e, &[K::Hwpoison])),
+            "is_device_private_migration_entry" => out::flag(self.is_type(
+                e,
+                &[
+                    K::MigrationDeviceRead,
+                    K::MigrationDeviceReadExclusive,
+                    K::MigrationDeviceWrite,
+                ],
+            )),
+            "is_readable_device_migration_private_entry" => {
+                out::flag(self.is_type(e, &[K::MigrationDeviceRead]))
+            }
+            "is_writable_device_migration_private_entry" => {
+                out::flag(self.is_type(e, &[K::MigrationDeviceWrite]))
+            }
+            "is_readable_exclusive_device_private_migration_entry" => {
+                out::flag(self.is_type(e, &[K::MigrationDeviceReadExclusive]))
+            }
+
+            // classification
+            "softleaf_type" => {
+                let leaf = self.classify(e);
+                leaf.answer(leaf.kind.index())
+            }
+            "softleaf_is_none" => out::flag(e.is_none()),
+            "softleaf_is_swap" => self.leaf_is(e, |t| t == T::Swap),
+            "softleaf_is_migration" => self.leaf_is(e, T::is_migration),
+            "softleaf_is_migration_read" => self.leaf_is(e, T::is_migration_read),
+            "softleaf_is_migration_read_exclusive" => {
+                self.leaf_is(e, T::is_migration_read_exclusive)
+            }
+            "softleaf_is_migration_write" => self.leaf_is(e, T::is_migration_write),
+            "softleaf_is_migration_device_private" => {
+                self.leaf_is(e, T::is_migration_device_private)
+            }
+            "softleaf_is_migration_device_private_read" => {
+                self.leaf_is(e, |t| t == T::MigrationDeviceRead)
+            }
+            "softleaf_is_migration_device_private_read_exclusive" => {
+                self.leaf_is(e, |t| t == T::MigrationDeviceReadExclusive)
+            }
+            "softleaf_is_migration_device_private_write" => {
+                self.leaf_is(e, |t| t == T::MigrationDeviceWrite)
+            }
+            "softleaf_is_device_private" => self.leaf_is(e, T::is_device_private),
+            "softleaf_is_device_private_write" => self.leaf_is(e, |t| t == T::DevicePrivateWrite),
+            "softleaf_is_device_exclusive" => self.leaf_is(e, |t| t == T::DeviceExclusive),
+            "softleaf_is_hwpoison" => self.leaf_is(e, |t| t == T::Hwpoison),
+            "softleaf_is_marker" => self.leaf_is(e, |t| t == T::Marker),
+            "softleaf_has_pfn" => self.leaf_is(e, T::has_pfn),
+            "softleaf_to_pfn" => self.softleaf_to_pfn(e),
+            "softleaf_to_marker" => self.softleaf_to_marker(e),
+            "softleaf_is_poison_marker" => self.leaf_is_marker_with(e, PteMarker::POISONED),
+            "softleaf_is_guard_marker" => self.leaf_is_marker_with(e, PteMarker::GUARD),
+            "softleaf_is_uffd_wp_marker" => self.leaf_is_marker_with(e, PteMarker::UFFD_WP),
+            "softleaf_is_migration_young" => self.softleaf_is_migration_ad(e, self.pfn.young()),
+            "softleaf_is_migration_dirty" => self.softleaf_is_migration_ad(e, self.pfn.dirty()),
+            "softleaf_is_valid_pmd_entry" => self.leaf_is(e, T::valid_at_pmd),
+            "softleaf_to_page" | "softleaf_to_folio" => self.softleaf_to_page(e, page),
+
+            // page-table entries
+            "swp_entry_to_pte" | "softleaf_to_pte" => out::value(self.entry_to_pte(e).0),
+            "swp_entry_to_pmd" | "softleaf_to_pmd" => out::value(self.entry_to_pmd(e).0),
+            "softleaf_from_pte" => entry(self.softleaf_from_pte(pte)),
+            "softleaf_from_pmd" => entry(self.softleaf_from_pmd(pmd)),
+            "make_pte_marker" => out::value(self.entry_to_pte(self.make_marker(PteMarker(a))).0),
+            "pte_swp_clear_flags" => out::value(self.pte_swp_clear_flags(pte).0),
+            "pte_swp_mkexclusive" => out::value(self.pte_set(pte, SwpFlag::Exclusive).0),
+            "pte_swp_exclusive" => out::flag(self.pte_test(pte, SwpFlag::Exclusive)),
+            "pte_swp_clear_exclusive" => out::value(self.pte_clear(pte, SwpFlag::Exclusive).0),
+            "pte_swp_mksoft_dirty" => out::value(self.pte_set(pte, SwpFlag::SoftDirty).0),
+            "pte_swp_soft_dirty" => out::flag(self.pte_test(pte, SwpFlag::SoftDirty)),
+            "pte_swp_clear_soft_dirty" => out::value(self.pte_clear(pte, SwpFlag::SoftDirty).0),
+            "pte_swp_mkuffd" | "pte_swp_mkuffd_wp" => {
+                out::value(self.pte_set(pte, SwpFlag::Uffd).0)
+            }
+            "pte_swp_uffd" | "pte_swp_uffd_wp" => out::flag(self.pte_test(pte, SwpFlag::Uffd)),
+            "pte_swp_clear_uffd" | "pte_swp_clear_uffd_wp" => {
+                out::value(self.pte_clear(pte, SwpFlag::Uffd).0)
+            }
+            "pmd_swp_mksoft_dirty" => out::value(self.pmd_set(pmd, SwpFlag::SoftDirty).0),
+            "pmd_swp_soft_dirty" => out::flag(self.pmd_test(pmd, SwpFlag::SoftDirty)),
+            "pmd_swp_clear_soft_dirty" => out::value(self.pmd_clear(pmd, SwpFlag::SoftDirty).0),
+            "pmd_swp_mkuffd" | "pmd_swp_mkuffd_wp" => {
+                out::value(self.pmd_set(pmd, SwpFlag::Uffd).0)
+            }
+            "pmd_swp_uffd" | "pmd_swp_uffd_wp" => out::flag(self.pmd_test(pmd, SwpFlag::Uffd)),
+            "pmd_swp_clear_uffd" | "pmd_swp_clear_uffd_wp" => {
+                out::value(self.pmd_clear(pmd, SwpFlag::Uffd).0)
+            }
+            "pte_present" => out::flag(pte.present()),
+            "pte_none" => out::flag(pte.none()),
+            "pmd_present" => out::flag(pmd.present()),
+            "pmd_none" => out::flag(pmd.none()),
+            "pte_is_marker" => self.leaf_is(self.softleaf_from_pte(pte), |t| t == T::Marker),
+            "pte_is_uffd_wp_marker" => {
+                self.leaf_is_marker_with(self.softleaf_from_pte(pte), PteMarker::UFFD_WP)
+            }
+            "pte_is_uffd_marker" => self.pte_is_uffd_marker(pte),
+            "pmd_is_migration_entry" => self.leaf_is(self.softleaf_from_pmd(pmd), T::is_migration),
+            "pmd_is_device_private_entry" => self.pmd_is_device_private_entry(pmd),
+            "pmd_is_valid_softleaf" => self.leaf_is(self.softleaf_from_pmd(pmd), T::valid_at_pmd),
+            "__swp_entry" => out::value(ArchSwpEntry::encode(a, self.args.b).0),
+            "__swp_type" => out::value(ArchSwpEntry(a).type_num()),
+            "__swp_offset" => out::value(ArchSwpEntry(a).offset()),
+            "__pte_to_swp_entry" => out::value(pte.arch_entry().0),
+            "__pmd_to_swp_entry" => out::value(pmd.arch_entry().0),
+            "__swp_entry_to_pte" => out::value(Pte::from_arch(ArchSwpEntry(a)).0),
+            "__swp_entry_to_pmd" => out::value(Pmd::from_arch(ArchSwpEntry(a)).0),
+
+            _ => return self.constant(name).map(out::value),
+        };
+        Some(out)
+    }
+}
+
+/// Helpers that only the device-private migration series defines (in every
+/// config: without CONFIG_DEVICE_PRIVATE its makers yield the empty entry and
+/// its predicates say no). Its constants are handled with the other types.
+pub const SERIES_HELPERS: &[&str] = &[
+    "make_readable_migration_device_private_entry",
+    "make_readable_exclusive_migration_device_private_entry",
+    "make_writable_migration_device_private_entry",
+    "make_readable_migration_entry_from_page",
+    "make_readable_exclusive_migration_entry_from_page",
+    "make_writable_migration_entry_from_page",
+    "is_device_private_migration_entry",
+    "is_readable_device_migration_private_entry",
+    "is_writable_device_migration_private_entry",
+    "is_readable_exclusive_device_private_migration_entry",
+    "softleaf_is_migration_device_private",
+    "softleaf_is_migration_device_private_read",
+    "softleaf_is_migration_device_private_read_exclusive",
+    "softleaf_is_migration_device_private_write",
+];
+
+/// Building `Outcome`s.
+pub(crate) mod out {
+    use crate::call::Outcome;
+
+    pub fn value(value: u64) -> Outcome {
+        Outcome {
+            value,
+            warned: false,
+            bugged: false,
+        }
+    }
+
+    /// A boolean result, normalised to 0/1 as the C side normalises `int` flags.
+    pub fn flag(b: bool) -> Outcome {
+        value(u64::from(b))
+    }
+
+    pub trait Record {
+        /// Also record a `VM_WARN_ON_ONCE`/`WARN_ON_ONCE` when `cond` holds.
+        fn warned_if(self, cond: bool) -> Self;
+        /// Also record a `BUG_ON` when `cond` holds.
+        fn bugged_if(self, cond: bool) -> Self;
+    }
+
+    impl Record for Outcome {
+        fn warned_if(mut self, cond: bool) -> Self {
+            self.warned |= cond;
+            self
+        }
+
+        fn bugged_if(mut self, cond: bool) -> Self {
+            self.bugged |= cond;
+            self
+        }
+    }
+}
+
+use out::Record;
+
+#[cfg(test)]
+mod tests;
