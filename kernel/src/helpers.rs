@@ -55,7 +55,7 @@ pub enum Layer {
     PageTable,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct HelperSpec {
     /// The current kernel spelling.
     pub name: &'static str,
@@ -66,7 +66,12 @@ pub struct HelperSpec {
 }
 
 const fn h(name: &'static str, sig: Sig, layer: Layer) -> HelperSpec {
-    HelperSpec { name, aliases: &[], sig, layer }
+    HelperSpec {
+        name,
+        aliases: &[],
+        sig,
+        layer,
+    }
 }
 
 const fn aka(
@@ -75,7 +80,12 @@ const fn aka(
     sig: Sig,
     layer: Layer,
 ) -> HelperSpec {
-    HelperSpec { name, aliases, sig, layer }
+    HelperSpec {
+        name,
+        aliases,
+        sig,
+        layer,
+    }
 }
 
 use Layer::*;
@@ -123,14 +133,42 @@ pub const HELPERS: &[HelperSpec] = &[
     h("make_writable_device_private_entry", WordToEntry, Entry),
     h("make_device_exclusive_entry", WordToEntry, Entry),
     h("make_readable_migration_entry", WordToEntry, Entry),
-    h("make_readable_exclusive_migration_entry", WordToEntry, Entry),
+    h(
+        "make_readable_exclusive_migration_entry",
+        WordToEntry,
+        Entry,
+    ),
     h("make_writable_migration_entry", WordToEntry, Entry),
-    h("make_readable_migration_device_private_entry", WordToEntry, Entry),
-    h("make_readable_exclusive_migration_device_private_entry", WordToEntry, Entry),
-    h("make_writable_migration_device_private_entry", WordToEntry, Entry),
-    h("make_readable_migration_entry_from_page", PageToEntry, Entry),
-    h("make_readable_exclusive_migration_entry_from_page", PageToEntry, Entry),
-    h("make_writable_migration_entry_from_page", PageToEntry, Entry),
+    h(
+        "make_readable_migration_device_private_entry",
+        WordToEntry,
+        Entry,
+    ),
+    h(
+        "make_readable_exclusive_migration_device_private_entry",
+        WordToEntry,
+        Entry,
+    ),
+    h(
+        "make_writable_migration_device_private_entry",
+        WordToEntry,
+        Entry,
+    ),
+    h(
+        "make_readable_migration_entry_from_page",
+        PageToEntry,
+        Entry,
+    ),
+    h(
+        "make_readable_exclusive_migration_entry_from_page",
+        PageToEntry,
+        Entry,
+    ),
+    h(
+        "make_writable_migration_entry_from_page",
+        PageToEntry,
+        Entry,
+    ),
     h("make_hwpoison_entry", PageToEntry, Entry),
     h("make_pte_marker_entry", WordToEntry, Entry),
     h("make_poisoned_swp_entry", VoidToEntry, Entry),
@@ -140,9 +178,21 @@ pub const HELPERS: &[HelperSpec] = &[
     h("migration_entry_supports_ad", VoidToBool, Entry),
     h("is_hwpoison_entry", EntryToBool, Entry),
     h("is_device_private_migration_entry", EntryToBool, Entry),
-    h("is_readable_device_migration_private_entry", EntryToBool, Entry),
-    h("is_writable_device_migration_private_entry", EntryToBool, Entry),
-    h("is_readable_exclusive_device_private_migration_entry", EntryToBool, Entry),
+    h(
+        "is_readable_device_migration_private_entry",
+        EntryToBool,
+        Entry,
+    ),
+    h(
+        "is_writable_device_migration_private_entry",
+        EntryToBool,
+        Entry,
+    ),
+    h(
+        "is_readable_exclusive_device_private_migration_entry",
+        EntryToBool,
+        Entry,
+    ),
     h("swp_to_radix_entry", EntryToWord, Entry),
     h("radix_to_swp_entry", RadixToEntry, Entry),
     // classification
@@ -151,14 +201,38 @@ pub const HELPERS: &[HelperSpec] = &[
     h("softleaf_is_swap", EntryToBool, Classification),
     h("softleaf_is_migration", EntryToBool, Classification),
     h("softleaf_is_migration_read", EntryToBool, Classification),
-    h("softleaf_is_migration_read_exclusive", EntryToBool, Classification),
+    h(
+        "softleaf_is_migration_read_exclusive",
+        EntryToBool,
+        Classification,
+    ),
     h("softleaf_is_migration_write", EntryToBool, Classification),
-    h("softleaf_is_migration_device_private", EntryToBool, Classification),
-    h("softleaf_is_migration_device_private_read", EntryToBool, Classification),
-    h("softleaf_is_migration_device_private_read_exclusive", EntryToBool, Classification),
-    h("softleaf_is_migration_device_private_write", EntryToBool, Classification),
+    h(
+        "softleaf_is_migration_device_private",
+        EntryToBool,
+        Classification,
+    ),
+    h(
+        "softleaf_is_migration_device_private_read",
+        EntryToBool,
+        Classification,
+    ),
+    h(
+        "softleaf_is_migration_device_private_read_exclusive",
+        EntryToBool,
+        Classification,
+    ),
+    h(
+        "softleaf_is_migration_device_private_write",
+        EntryToBool,
+        Classification,
+    ),
     h("softleaf_is_device_private", EntryToBool, Classification),
-    h("softleaf_is_device_private_write", EntryToBool, Classification),
+    h(
+        "softleaf_is_device_private_write",
+        EntryToBool,
+        Classification,
+    ),
     h("softleaf_is_device_exclusive", EntryToBool, Classification),
     h("softleaf_is_hwpoison", EntryToBool, Classification),
     h("softleaf_is_marker", EntryToBool, Classification),
@@ -188,15 +262,35 @@ pub const HELPERS: &[HelperSpec] = &[
     h("pte_swp_mksoft_dirty", PteToPte, PageTable),
     h("pte_swp_soft_dirty", PteToBool, PageTable),
     h("pte_swp_clear_soft_dirty", PteToPte, PageTable),
-    aka("pte_swp_mkuffd", &["pte_swp_mkuffd_wp"], PteToPte, PageTable),
+    aka(
+        "pte_swp_mkuffd",
+        &["pte_swp_mkuffd_wp"],
+        PteToPte,
+        PageTable,
+    ),
     aka("pte_swp_uffd", &["pte_swp_uffd_wp"], PteToBool, PageTable),
-    aka("pte_swp_clear_uffd", &["pte_swp_clear_uffd_wp"], PteToPte, PageTable),
+    aka(
+        "pte_swp_clear_uffd",
+        &["pte_swp_clear_uffd_wp"],
+        PteToPte,
+        PageTable,
+    ),
     h("pmd_swp_mksoft_dirty", PteToPte, PageTable),
     h("pmd_swp_soft_dirty", PteToBool, PageTable),
     h("pmd_swp_clear_soft_dirty", PteToPte, PageTable),
-    aka("pmd_swp_mkuffd", &["pmd_swp_mkuffd_wp"], PteToPte, PageTable),
+    aka(
+        "pmd_swp_mkuffd",
+        &["pmd_swp_mkuffd_wp"],
+        PteToPte,
+        PageTable,
+    ),
     aka("pmd_swp_uffd", &["pmd_swp_uffd_wp"], PteToBool, PageTable),
-    aka("pmd_swp_clear_uffd", &["pmd_swp_clear_uffd_wp"], PteToPte, PageTable),
+    aka(
+        "pmd_swp_clear_uffd",
+        &["pmd_swp_clear_uffd_wp"],
+        PteToPte,
+        PageTable,
+    ),
     h("pte_present", PteToBool, PageTable),
     h("pte_none", PteToBool, PageTable),
     h("pmd_present", PteToBool, PageTable),

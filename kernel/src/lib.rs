@@ -10,6 +10,7 @@ pub mod extract;
 pub mod helpers;
 pub mod patch;
 pub mod pin;
+pub mod prepare;
 pub mod settings;
 pub mod source;
 pub mod wrapper;

@@ -1,0 +1,287 @@
+//! Builds the C oracle: resolves and prepares each kernel (leafdiff-kernel),
+//! compiles the generated wrapper once per (kernel, config) with the kernel's
+//! own headers and our shims, archives the variants that compile into one
+//! static library, records the ones that do not as findings, and generates
+//! the FFI bindings and the variant table the oracle reads.
+
+use leafdiff_kernel::config::{self, KernelConfig};
+use leafdiff_kernel::prepare::{prepare, PreparedKernel};
+use leafdiff_kernel::settings::{Matrix, Settings, ENV_VARS};
+use leafdiff_kernel::{wrapper, Provenance};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Variant {
+    kernel: usize,
+    config: KernelConfig,
+    prefix: String,
+    source: PathBuf,
+    object: PathBuf,
+    wrapped: Vec<&'static str>,
+}
+
+struct Compiled {
+    variant: Variant,
+    /// `None` when it compiled; the compiler's complaint otherwise.
+    failure: Option<String>,
+}
+
+fn main() {
+    if let Err(e) = run() {
+        // Cargo shows a build script's stderr on failure; make the cause the last word.
+        eprintln!("\nleafdiff: {e:#}\n");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    for var in ENV_VARS {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
+    println!("cargo:rerun-if-env-changed=CC");
+    println!("cargo:rerun-if-env-changed=CFLAGS");
+    println!("cargo:rerun-if-changed=csrc");
+    println!("cargo:rerun-if-changed=kernel-pin.toml");
+
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
+    let out = PathBuf::from(std::env::var("OUT_DIR")?);
+    let settings = Settings::from_env()?;
+    for p in &settings.patches {
+        println!("cargo:rerun-if-changed={}", p.display());
+    }
+
+    let mut log = |line: &str| println!("cargo:warning={line}");
+    let kernels = prepare(
+        &settings,
+        &manifest.join("kernel-pin.toml"),
+        &out.join("kernels"),
+        &mut log,
+    )?;
+    for k in &kernels {
+        if let leafdiff_kernel::Provenance::Path(p) = &k.tree.provenance {
+            println!("cargo:rerun-if-changed={}", p.display());
+        }
+    }
+
+    let configs = match settings.matrix {
+        Matrix::Pairwise => config::pairwise(),
+        Matrix::Full => config::full(),
+    };
+    let variants = plan(&kernels, &configs, &out)?;
+    let compiled = compile_all(&kernels, variants, &manifest)?;
+
+    let good: Vec<&Compiled> = compiled.iter().filter(|c| c.failure.is_none()).collect();
+    anyhow::ensure!(
+        !good.is_empty(),
+        "no variant compiled; the first failure was:\n{}",
+        compiled[0].failure.as_deref().unwrap_or("")
+    );
+    let mut lib = base_build(&manifest);
+    lib.file(manifest.join("csrc/runtime.c"));
+    for c in &good {
+        lib.object(&c.variant.object);
+    }
+    lib.compile("leafdiff_c");
+
+    bindings(&manifest, &out)?;
+    std::fs::write(out.join("variants.rs"), variants_rs(&kernels, &compiled))?;
+    Ok(())
+}
+
+fn plan(
+    kernels: &[PreparedKernel],
+    configs: &[KernelConfig],
+    out: &Path,
+) -> anyhow::Result<Vec<Variant>> {
+    let mut variants = Vec::new();
+    for (k, kernel) in kernels.iter().enumerate() {
+        for (c, config) in configs.iter().enumerate() {
+            let prefix = format!("ld_k{k}c{c}");
+            let (text, wrapped) = wrapper::generate(&kernel.facts, &prefix);
+            let source = out.join(format!("kernels/k{k}/{prefix}.c"));
+            std::fs::write(&source, text)?;
+            variants.push(Variant {
+                kernel: k,
+                config: config.clone(),
+                object: source.with_extension("o"),
+                prefix,
+                source,
+                wrapped,
+            });
+        }
+    }
+    Ok(variants)
+}
+
+/// The compiler setup shared by every C file: honours CC/CFLAGS (as OSS-Fuzz
+/// sets them) and, under `cargo fuzz`, instruments the kernel's C for coverage.
+fn base_build(manifest: &Path) -> cc::Build {
+    let mut b = cc::Build::new();
+    b.opt_level(2)
+        .warnings(false)
+        .include(manifest.join("csrc/shim"))
+        .include(manifest.join("csrc"));
+    if std::env::var_os("CARGO_CFG_FUZZING").is_some() {
+        if std::env::var_os("CC").is_none() {
+            b.compiler(find_clang());
+        }
+        b.flag("-fsanitize=fuzzer-no-link");
+    }
+    b
+}
+
+fn find_clang() -> &'static str {
+    ["clang-19", "clang"]
+        .into_iter()
+        .find(|c| Command::new(c).arg("--version").output().is_ok())
+        .unwrap_or("clang")
+}
+
+fn compile_all(
+    kernels: &[PreparedKernel],
+    variants: Vec<Variant>,
+    manifest: &Path,
+) -> anyhow::Result<Vec<Compiled>> {
+    let jobs: usize = std::env::var("NUM_JOBS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2)
+        .max(1);
+    let queue = std::sync::Mutex::new(variants.into_iter().enumerate().collect::<Vec<_>>());
+    let done = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..jobs {
+            s.spawn(|| loop {
+                let Some((i, v)) = queue.lock().unwrap().pop() else {
+                    break;
+                };
+                let failure = compile_variant(&kernels[v.kernel], &v, manifest);
+                done.lock().unwrap().push((
+                    i,
+                    Compiled {
+                        variant: v,
+                        failure,
+                    },
+                ));
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap();
+    done.sort_by_key(|(i, _)| *i);
+    Ok(done.into_iter().map(|(_, c)| c).collect())
+}
+
+fn compile_variant(kernel: &PreparedKernel, v: &Variant, manifest: &Path) -> Option<String> {
+    let mut b = base_build(manifest);
+    b.include(&kernel.include_dir);
+    for (name, value) in v.config.defines() {
+        b.define(name, value);
+    }
+    let mut cmd = b.get_compiler().to_command();
+    cmd.arg("-c").arg(&v.source).arg("-o").arg(&v.object);
+    match cmd.output() {
+        Ok(o) if o.status.success() => None,
+        Ok(o) => Some(String::from_utf8_lossy(&o.stderr).into_owned()),
+        Err(e) => Some(format!("could not run the C compiler: {e}")),
+    }
+}
+
+fn bindings(manifest: &Path, out: &Path) -> anyhow::Result<()> {
+    bindgen::Builder::default()
+        .header(manifest.join("csrc/leafdiff.h").display().to_string())
+        .allowlist_type("ld_.*")
+        .derive_default(true)
+        .generate()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "bindgen failed on csrc/leafdiff.h: {e} (is libclang installed? see README)"
+            )
+        })?
+        .write_to_file(out.join("bindings.rs"))?;
+    Ok(())
+}
+
+fn provenance_text(k: &PreparedKernel) -> (String, String) {
+    match &k.tree.provenance {
+        Provenance::Path(p) => (format!("path {}", p.display()), String::new()),
+        Provenance::Debian {
+            package,
+            version,
+            sha256,
+            suite,
+            fell_back_from,
+        } => {
+            let mut s = format!("Debian {package} {version} ({suite})");
+            if let Some(pinned) = fell_back_from {
+                let _ = write!(
+                    s,
+                    ", instead of pinned {pinned} which the archive no longer serves"
+                );
+            }
+            (s, sha256.clone())
+        }
+    }
+}
+
+/// Rust source for the variant table: metadata as statics, and one accessor
+/// per compiled variant's exported table.
+fn variants_rs(kernels: &[PreparedKernel], compiled: &[Compiled]) -> String {
+    let mut s = String::from("// Generated by build.rs.\n\n");
+    s.push_str("pub static KERNELS: &[KernelMeta] = &[\n");
+    for k in kernels {
+        let (source, sha256) = provenance_text(k);
+        let mut defined: Vec<&str> = k.facts.index.defs.iter().map(|d| d.name.as_str()).collect();
+        defined.sort_unstable();
+        defined.dedup();
+        let _ = writeln!(
+            s,
+            "    KernelMeta {{ root: {:?}, version: {:?}, source: {:?}, sha256: {:?}, patches: {:?}, defined: &{:?}, softleaf_types: &{:?} }},",
+            k.tree.root.display().to_string(),
+            k.tree.version,
+            source,
+            sha256,
+            k.patch_report.as_ref().map(|r| r.to_string()).unwrap_or_default(),
+            defined,
+            k.facts.softleaf_types,
+        );
+    }
+    s.push_str("];\n\npub static VARIANTS: &[VariantMeta] = &[\n");
+    for c in compiled.iter().filter(|c| c.failure.is_none()) {
+        let v = &c.variant;
+        let _ = writeln!(
+            s,
+            "    VariantMeta {{ kernel: {}, config_bits: {}, prefix: {:?}, wrapped: {}, table: table_{} }},",
+            v.kernel,
+            v.config.bits(),
+            v.prefix,
+            v.wrapped.len(),
+            v.prefix
+        );
+    }
+    s.push_str("];\n\npub static BUILD_FINDINGS: &[BuildFinding] = &[\n");
+    for c in compiled {
+        if let Some(msg) = &c.failure {
+            let _ = writeln!(
+                s,
+                "    BuildFinding {{ kernel: {}, config_bits: {}, compiler_output: {:?} }},",
+                c.variant.kernel,
+                c.variant.config.bits(),
+                msg
+            );
+        }
+    }
+    s.push_str("];\n\nunsafe extern \"C\" {\n");
+    for c in compiled.iter().filter(|c| c.failure.is_none()) {
+        let _ = writeln!(s, "    static {}__variant: ld_variant;", c.variant.prefix);
+    }
+    s.push_str("}\n\n");
+    for c in compiled.iter().filter(|c| c.failure.is_none()) {
+        let p = &c.variant.prefix;
+        let _ = writeln!(
+            s,
+            "fn table_{p}() -> &'static ld_variant {{\n    // SAFETY: an immutable table the C side defines and never changes.\n    unsafe {{ &{p}__variant }}\n}}"
+        );
+    }
+    s
+}

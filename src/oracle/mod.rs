@@ -1,0 +1,150 @@
+//! Safe handles over the compiled C variants: one `Variant` per (kernel,
+//! config) that built, each answering "evaluate helper H on these arguments"
+//! with the kernel's own code, or `None` when that kernel/config lacks H.
+
+mod ffi {
+    #![allow(non_camel_case_types, non_snake_case, dead_code, clippy::all)]
+    include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
+}
+
+mod generated {
+    use super::ffi::ld_variant;
+    use super::meta::*;
+    include!(concat!(env!("OUT_DIR"), "/variants.rs"));
+}
+
+pub mod meta;
+
+use crate::call::{Args, Outcome};
+use leafdiff_kernel::config::KernelConfig;
+use leafdiff_kernel::helpers::{HelperSpec, Sig, SOFTLEAF_TYPES};
+pub use meta::{BuildFinding, KernelMeta, VariantMeta};
+use std::collections::HashMap;
+use std::ffi::CStr;
+use std::sync::OnceLock;
+
+/// A softleaf type the C returned whose enumerator name the model does not
+/// know: reported as this base plus the raw value, so it never equals a known index.
+pub const UNKNOWN_SOFTLEAF: u64 = 1 << 32;
+
+pub struct Variant {
+    pub meta: &'static VariantMeta,
+    pub config: KernelConfig,
+    helpers: HashMap<&'static str, ffi::ld_helper_fn>,
+    /// The C `enum softleaf_type` values with their enumerator names.
+    softleaf_types: Vec<(u64, &'static str)>,
+}
+
+/// Every variant that compiled, across all kernels.
+pub fn variants() -> &'static [Variant] {
+    static ALL: OnceLock<Vec<Variant>> = OnceLock::new();
+    ALL.get_or_init(|| generated::VARIANTS.iter().map(Variant::load).collect())
+}
+
+pub fn kernels() -> &'static [KernelMeta] {
+    generated::KERNELS
+}
+
+/// Variants whose headers failed to compile: findings, not build errors.
+pub fn build_findings() -> &'static [BuildFinding] {
+    generated::BUILD_FINDINGS
+}
+
+fn static_str(p: *const std::os::raw::c_char) -> &'static str {
+    // SAFETY: the generated wrapper's tables hold string literals.
+    unsafe { CStr::from_ptr(p) }
+        .to_str()
+        .expect("ASCII helper name")
+}
+
+impl Variant {
+    fn load(meta: &'static VariantMeta) -> Variant {
+        let table = (meta.table)();
+        let mut helpers = HashMap::new();
+        let mut p = table.helpers;
+        // SAFETY: both tables end with a NULL-name sentinel (see csrc/leafdiff.h).
+        unsafe {
+            while !(*p).name.is_null() {
+                helpers.insert(static_str((*p).name), (*p).call);
+                p = p.add(1);
+            }
+        }
+        let mut softleaf_types = Vec::new();
+        let mut e = table.softleaf_types;
+        unsafe {
+            while !(*e).name.is_null() {
+                softleaf_types.push(((*e).value, static_str((*e).name)));
+                e = e.add(1);
+            }
+        }
+        Variant {
+            meta,
+            config: KernelConfig::from_bits(meta.config_bits),
+            helpers,
+            softleaf_types,
+        }
+    }
+
+    pub fn kernel(&self) -> &'static KernelMeta {
+        &generated::KERNELS[self.meta.kernel]
+    }
+
+    /// `k0:MIGRATION+SWAP`: which kernel, which config.
+    pub fn label(&self) -> String {
+        format!("k{}:{}", self.meta.kernel, self.config.label())
+    }
+
+    pub fn has(&self, helper: &str) -> bool {
+        self.helpers.contains_key(helper)
+    }
+
+    pub fn helper_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.helpers.keys().copied()
+    }
+
+    /// Whether this kernel's headers define `name` (a macro, function, type or enum).
+    pub fn defines(&self, name: &str) -> bool {
+        self.kernel().defined.binary_search(&name).is_ok()
+    }
+
+    pub fn eval(&self, helper: &HelperSpec, args: &Args) -> Option<Outcome> {
+        let call = (*self.helpers.get(helper.name)?)?;
+        let raw = ffi::ld_args {
+            a: args.a,
+            b: args.b,
+            page: ffi::ld_page_spec {
+                pfn: args.page.pfn,
+                device_private: args.page.device_private.into(),
+                anon: args.page.anon.into(),
+                locked: args.page.locked.into(),
+            },
+            la57: args.knobs.la57.into(),
+            swap_migration_ad_supported: args.knobs.swap_migration_ad_supported.into(),
+        };
+        // SAFETY: every wrapper reads only the argument block and thread-local state.
+        let r = unsafe { call(&raw) };
+        let value = match helper.sig {
+            Sig::EntryToSoftleafType => self.softleaf_index(r.value),
+            _ => r.value,
+        };
+        Some(Outcome {
+            value,
+            warned: r.warned != 0,
+            bugged: r.bugged != 0,
+        })
+    }
+
+    /// Maps a C enumerator value to the model's index by name.
+    fn softleaf_index(&self, raw: u64) -> u64 {
+        self.softleaf_types
+            .iter()
+            .find(|(v, _)| *v == raw)
+            .and_then(|(_, name)| SOFTLEAF_TYPES.iter().position(|n| n == name))
+            .map_or(UNKNOWN_SOFTLEAF | raw, |i| i as u64)
+    }
+
+    /// The C enumerators, in declaration order, with their values.
+    pub fn softleaf_enumerators(&self) -> &[(u64, &'static str)] {
+        &self.softleaf_types
+    }
+}
