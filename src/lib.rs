@@ -1,1 +1,9 @@
-//! leafdiff
+//! leafdiff: the Linux kernel's swap-entry and softleaf helpers, compiled from
+//! real headers (the oracle), against an independent Rust model.
+
+pub mod bench;
+pub mod call;
+pub mod engine;
+pub mod fuzz;
+pub mod model;
+pub mod oracle;

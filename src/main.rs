@@ -1,1 +1,369 @@
-fn main() {}
+//! The `leafdiff` command line: check, repro, info, pin, bench.
+
+use clap::{Parser, Subcommand};
+use leafdiff::engine::case::{Case, Target};
+use leafdiff::engine::check::{check, CheckOptions};
+use leafdiff::engine::{describe, reproducer, Checks, Engine, FindingKind};
+use leafdiff::oracle;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "leafdiff",
+    version,
+    about = "Differential testing of the kernel's swap-entry and softleaf helpers: the kernel's own C against a Rust model"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Only {
+    /// C against the model only.
+    Diff,
+    /// Model-free properties of the C only.
+    Props,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Sweep, then random differential and property checks until the time is up.
+    /// Exit 0: no divergence; 1: divergences found; 2: usage or environment error.
+    Check {
+        /// Seconds to run (the sweep stops early if time runs out).
+        #[arg(long, default_value_t = 60)]
+        time: u64,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Write the Markdown report here, and the JSON report beside it (FILE.json).
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Directory for reproducer files (never overwritten).
+        #[arg(long, default_value = "leafdiff-out")]
+        out: PathBuf,
+        /// Run only one kind of check.
+        #[arg(long, value_enum)]
+        only: Option<Only>,
+    },
+    /// Decode a crash, corpus or reproducer file and show C against the model.
+    Repro {
+        file: PathBuf,
+        /// Print a KUnit test case.
+        #[arg(long, conflicts_with = "c")]
+        kunit: bool,
+        /// Print a standalone C program against the extracted headers.
+        #[arg(long)]
+        c: bool,
+        /// Fuzz target the file belongs to (default: from its extension or directory).
+        #[arg(long, value_parser = ["diff_entry", "diff_pte", "props"])]
+        target: Option<String>,
+    },
+    /// Kernels, variants and the helpers found in each.
+    Info,
+    /// Refresh kernel-pin.toml to the newest Debian package of the pinned series.
+    Pin {
+        #[arg(long)]
+        refresh: bool,
+    },
+    /// Measure cases per second of `check` and of each fuzz target's body.
+    Bench {
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 5)]
+        time: u64,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check {
+            time,
+            seed,
+            report,
+            out,
+            only,
+        } => run_check(time, seed, report, out, only),
+        Command::Repro {
+            file,
+            kunit,
+            c,
+            target,
+        } => run_repro(&file, kunit, c, target.as_deref()),
+        Command::Info => run_info(),
+        Command::Pin { refresh } => run_pin(refresh),
+        Command::Bench { time } => run_bench(time),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("leafdiff: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// An engine that refuses to run vacuously.
+fn engine(checks: Checks) -> anyhow::Result<Engine> {
+    let engine = Engine::new(checks);
+    anyhow::ensure!(
+        !engine.variants.is_empty(),
+        "no C variant was built: see `leafdiff info` for the build findings"
+    );
+    Ok(engine)
+}
+
+fn progress(total: Duration) -> leafdiff::engine::check::Progress {
+    if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(1000);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {msg}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        Box::new(move |phase, cases, findings, frac| {
+            bar.set_position((frac * 1000.0) as u64);
+            bar.set_message(format!("{phase}: {cases} cases, {findings} findings"));
+        })
+    } else {
+        let mut last = std::time::Instant::now();
+        let every = (total / 6).max(Duration::from_secs(5));
+        Box::new(move |phase, cases, findings, frac| {
+            if last.elapsed() >= every {
+                last = std::time::Instant::now();
+                eprintln!(
+                    "leafdiff: {:3.0}% {phase}: {cases} cases, {findings} findings",
+                    frac * 100.0
+                );
+            }
+        })
+    }
+}
+
+fn run_check(
+    time: u64,
+    seed: u64,
+    report: Option<PathBuf>,
+    out: PathBuf,
+    only: Option<Only>,
+) -> anyhow::Result<ExitCode> {
+    let checks = Checks {
+        differential: only != Some(Only::Props),
+        properties: only != Some(Only::Diff),
+    };
+    let mut targets = Vec::new();
+    if checks.differential {
+        targets.extend([Target::Entry, Target::Pte]);
+    }
+    if checks.properties {
+        targets.push(Target::Props);
+    }
+    let engine = engine(checks)?;
+    let time = Duration::from_secs(time);
+    let outcome = check(
+        &engine,
+        CheckOptions {
+            time,
+            seed,
+            targets,
+            out_dir: out,
+            progress: progress(time),
+        },
+    )?;
+    let r = &outcome.report;
+    anyhow::ensure!(
+        r.compared + r.property_checks > 0,
+        "the run compared nothing: no helper was found in both the C and the model"
+    );
+    let md = r.to_markdown();
+    println!("{md}");
+    if let Some(path) = report {
+        std::fs::write(&path, &md)?;
+        let json = path.with_extension("json");
+        std::fs::write(&json, serde_json::to_string_pretty(r)?)?;
+        eprintln!(
+            "leafdiff: report written to {} and {}",
+            path.display(),
+            json.display()
+        );
+    }
+    Ok(if r.findings.is_empty() && r.build_findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn target_of(file: &std::path::Path, given: Option<&str>) -> anyhow::Result<Target> {
+    let name = given
+        .map(str::to_string)
+        .or_else(|| file.extension().map(|e| e.to_string_lossy().into_owned()))
+        .filter(|n| ["diff_entry", "diff_pte", "props"].contains(&n.as_str()))
+        .or_else(|| {
+            file.ancestors()
+                .filter_map(|a| a.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .find(|n| ["diff_entry", "diff_pte", "props"].contains(&n.as_str()))
+        });
+    match name.as_deref() {
+        Some("diff_entry") => Ok(Target::Entry),
+        Some("diff_pte") => Ok(Target::Pte),
+        Some("props") => Ok(Target::Props),
+        _ => anyhow::bail!(
+            "cannot tell which fuzz target {} belongs to: pass --target diff_entry|diff_pte|props",
+            file.display()
+        ),
+    }
+}
+
+fn run_repro(
+    file: &std::path::Path,
+    kunit: bool,
+    c: bool,
+    target: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let target = target_of(file, target)?;
+    let case = Case::from_bytes(target, &bytes)
+        .map_err(|e| anyhow::anyhow!("{} is not a leafdiff case: {e}", file.display()))?;
+    let engine = engine(Checks::default())?;
+    let case = engine.pin_variant(&case);
+    let variant = engine.variant_for(&case);
+    let findings = engine.run(&case);
+    println!(
+        "case: {}",
+        describe::case_in_kernel_terms(&engine, variant, &case)
+    );
+    if let Some((c_out, m_out)) = engine.evaluate(variant, case.helper, &case.args) {
+        let names = describe::TypeNames::of(&engine.variants[variant], case.args.knobs);
+        println!(
+            "kernel's C: {}",
+            reproducer::render_outcome(case.helper.sig, &c_out, &names)
+        );
+        println!(
+            "model:      {}",
+            reproducer::render_outcome(case.helper.sig, &m_out, &names)
+        );
+    }
+    for f in &findings {
+        match &f.kind {
+            FindingKind::Divergence { .. } => println!("divergence: {}", f.signature),
+            FindingKind::Property { detail, .. } => {
+                println!("property violated: {} ({detail})", f.signature)
+            }
+        }
+    }
+    if let Some(f) = findings.first() {
+        if kunit {
+            println!(
+                "\n{}",
+                reproducer::kunit(&engine, variant, &f.case, &f.kind, &f.signature)
+            );
+        } else if c {
+            println!(
+                "\n{}",
+                reproducer::c_program(&engine, variant, &f.case, &f.kind, &f.signature)
+            );
+        }
+    } else if kunit || c {
+        println!("(no finding on this build: nothing to reproduce)");
+    }
+    Ok(if findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn run_info() -> anyhow::Result<ExitCode> {
+    for (i, k) in oracle::kernels().iter().enumerate() {
+        println!("kernel k{i}: {} version {}", k.source, k.version);
+        println!("  root: {}", k.root);
+        if !k.sha256.is_empty() {
+            println!("  sha256: {}", k.sha256);
+        }
+        if !k.patches.is_empty() {
+            println!("  patches:");
+            for line in k.patches.lines() {
+                println!("    {line}");
+            }
+        }
+        println!("  softleaf types: {}", k.softleaf_types.join(", "));
+        let model_features =
+            leafdiff::model::Features::from_defined(&|n| k.defined.binary_search(&n).is_ok());
+        println!(
+            "  device-private migration series: {}",
+            if model_features.device_migration {
+                "present"
+            } else {
+                "absent"
+            }
+        );
+    }
+    println!("variants ({}):", oracle::variants().len());
+    for v in oracle::variants() {
+        let mut helpers: Vec<&str> = v.helper_names().collect();
+        helpers.sort_unstable();
+        println!(
+            "  {} [{}]: {} helpers",
+            v.label(),
+            v.meta.prefix,
+            helpers.len()
+        );
+    }
+    if let Some(v) = oracle::variants()
+        .iter()
+        .max_by_key(|v| v.helper_names().count())
+    {
+        let mut helpers: Vec<&str> = v.helper_names().collect();
+        helpers.sort_unstable();
+        println!("helpers found ({} in {}):", helpers.len(), v.label());
+        for chunk in helpers.chunks(4) {
+            println!("  {}", chunk.join(", "));
+        }
+    }
+    for b in oracle::build_findings() {
+        println!(
+            "build finding: k{}:{} does not compile:\n{}",
+            b.kernel,
+            leafdiff_kernel::config::KernelConfig::from_bits(b.config_bits).label(),
+            b.compiler_output
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_pin(refresh: bool) -> anyhow::Result<ExitCode> {
+    let pin_file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("kernel-pin.toml");
+    if !refresh {
+        let pin = leafdiff_kernel::pin::Pin::load(&pin_file)?;
+        println!(
+            "{}: {} {} sha256 {}",
+            pin_file.display(),
+            pin.package,
+            pin.version,
+            pin.sha256
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let settings = leafdiff_kernel::settings::Settings::from_env()?;
+    let pin = leafdiff_kernel::pin::refresh(&settings, &mut |l: &str| eprintln!("leafdiff: {l}"))?;
+    pin.save(&pin_file)?;
+    println!(
+        "pinned {} {} sha256 {} in {}",
+        pin.package,
+        pin.version,
+        pin.sha256,
+        pin_file.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_bench(time: u64) -> anyhow::Result<ExitCode> {
+    leafdiff::bench::run(Duration::from_secs(time))?;
+    Ok(ExitCode::SUCCESS)
+}

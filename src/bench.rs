@@ -1,0 +1,62 @@
+//! `leafdiff bench`: cases per second through the same code the fuzz targets
+//! and `check` run, per target, next to the cost of decoding alone. The
+//! libFuzzer-side figures come from `benches/fuzz-exec-rate.sh`.
+
+use crate::engine::case::{Case, Target, CASE_LEN};
+use crate::engine::{sweep, Checks, Engine};
+use rand::{RngCore, SeedableRng};
+use std::time::{Duration, Instant};
+
+fn rate(time: Duration, mut body: impl FnMut(&[u8; CASE_LEN])) -> f64 {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+    let mut bytes = [0u8; CASE_LEN];
+    let start = Instant::now();
+    let mut n = 0u64;
+    while start.elapsed() < time {
+        for _ in 0..256 {
+            rng.fill_bytes(&mut bytes);
+            body(&bytes);
+            n += 1;
+        }
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+pub fn run(time: Duration) -> anyhow::Result<()> {
+    let engine = Engine::new(Checks::default());
+    anyhow::ensure!(!engine.variants.is_empty(), "no C variant was built");
+    println!(
+        "{} variants; {:.0?} per measurement",
+        engine.variants.len(),
+        time
+    );
+    let empty = rate(time, |b| {
+        std::hint::black_box(Case::from_fuzz_bytes(Target::Entry, b));
+    });
+    println!("{:<12} {:>12.0} cases/s (decoding only)", "empty", empty);
+    for target in [Target::Entry, Target::Pte, Target::Props] {
+        let r = rate(time, |b| {
+            std::hint::black_box(engine.run(&Case::from_fuzz_bytes(target, b)));
+        });
+        println!(
+            "{:<12} {:>12.0} cases/s ({:.2} of empty)",
+            target.name(),
+            r,
+            r / empty
+        );
+    }
+    let start = Instant::now();
+    let targets = [Target::Entry, Target::Pte, Target::Props];
+    let n = sweep::cases(&engine, &targets)
+        .take_while(|_| start.elapsed() < time)
+        .inspect(|c| {
+            std::hint::black_box(engine.run(c));
+        })
+        .count();
+    println!(
+        "{:<12} {:>12.0} cases/s (check's sweep)",
+        "sweep",
+        n as f64 / start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

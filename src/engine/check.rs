@@ -1,0 +1,204 @@
+//! `leafdiff check`: the sweep, then seeded random cases until the time is up,
+//! every finding deduplicated by signature, minimized and written out.
+
+use super::case::{Case, Target, CASE_LEN};
+use super::minimize::minimize;
+use super::report::{summarize, KernelSummary, Report};
+use super::{sweep, Engine, Finding, Stats};
+use crate::oracle;
+use rand::{RngCore, SeedableRng};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Called now and then with (phase, cases so far, findings so far, fraction done).
+pub type Progress = Box<dyn FnMut(&str, u64, usize, f64)>;
+
+pub struct CheckOptions {
+    pub time: Duration,
+    pub seed: u64,
+    pub targets: Vec<Target>,
+    /// Where reproducer files go; existing files are never overwritten.
+    pub out_dir: PathBuf,
+    pub progress: Progress,
+}
+
+pub struct CheckOutcome {
+    pub report: Report,
+    pub findings: Vec<(Finding, Option<PathBuf>)>,
+}
+
+/// Runs until the sweep is done and the time is up, or the time is up.
+pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOutcome> {
+    let start = Instant::now();
+    let deadline = start + opts.time;
+    let mut found: BTreeMap<String, (Finding, Vec<String>)> = BTreeMap::new();
+
+    let mut sweep = sweep::cases(engine, &opts.targets);
+    let mut n: u64 = 0;
+    let mut last_progress = Instant::now();
+    let mut sweeping = true;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(opts.seed);
+    loop {
+        let now = Instant::now();
+        if now >= deadline {
+            break;
+        }
+        let case = if sweeping {
+            match sweep.next() {
+                Some(c) => c,
+                None => {
+                    sweeping = false;
+                    continue;
+                }
+            }
+        } else {
+            random_case(&mut rng, &opts.targets)
+        };
+        for f in engine.run(&case) {
+            record(&mut found, f, engine);
+        }
+        n += 1;
+        if now.duration_since(last_progress) > Duration::from_millis(250) {
+            last_progress = now;
+            let frac = now.duration_since(start).as_secs_f64() / opts.time.as_secs_f64();
+            (opts.progress)(
+                if sweeping { "sweep" } else { "random" },
+                n,
+                found.len(),
+                frac.min(1.0),
+            );
+        }
+    }
+
+    let mut findings = Vec::new();
+    let mut summaries = Vec::new();
+    for (_, (f, seen_in)) in found {
+        let small = minimize(engine, &f);
+        let path = write_reproducer(&opts.out_dir, &small)?;
+        summaries.push(summarize(
+            engine,
+            &small,
+            path.as_ref().map(|p| p.display().to_string()),
+            seen_in,
+        ));
+        findings.push((small, path));
+    }
+    let report = Report {
+        kernels: oracle::kernels()
+            .iter()
+            .map(|k| KernelSummary {
+                source: k.source.into(),
+                version: k.version.into(),
+                sha256: k.sha256.into(),
+                patches: k.patches.into(),
+            })
+            .collect(),
+        variants: engine.variants.iter().map(|v| v.label()).collect(),
+        build_findings: oracle::build_findings()
+            .iter()
+            .map(|b| {
+                format!(
+                    "k{}:{}: {}",
+                    b.kernel,
+                    leafdiff_kernel::config::KernelConfig::from_bits(b.config_bits).label(),
+                    b.compiler_output
+                        .lines()
+                        .find(|l| l.contains("error"))
+                        .unwrap_or("")
+                )
+            })
+            .collect(),
+        seconds: start.elapsed().as_secs_f64(),
+        cases: Stats::get(&engine.stats.cases),
+        compared: Stats::get(&engine.stats.compared),
+        property_checks: Stats::get(&engine.stats.properties),
+        skipped: Stats::get(&engine.stats.skipped),
+        helpers_compared: helpers_compared(engine, &opts.targets),
+        findings: summaries,
+    };
+    Ok(CheckOutcome { report, findings })
+}
+
+/// One entry per helper and input class; the variants it shows in are listed.
+fn record(found: &mut BTreeMap<String, (Finding, Vec<String>)>, f: Finding, engine: &Engine) {
+    let label = engine.variants[f.variant].label();
+    let key = f.signature.replace(&label, "*");
+    let entry = found.entry(key).or_insert_with(|| (f, Vec::new()));
+    if !entry.1.contains(&label) {
+        entry.1.push(label);
+    }
+}
+
+fn helpers_compared(engine: &Engine, targets: &[Target]) -> usize {
+    let mut names: Vec<&str> = targets
+        .iter()
+        .filter(|t| **t != Target::Props)
+        .flat_map(|t| t.helpers())
+        .filter(|h| {
+            (0..engine.variants.len()).any(|v| {
+                engine.variants[v].has(h.name)
+                    && engine.model(v).eval(h, &Default::default()).is_some()
+            })
+        })
+        .map(|h| h.name)
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.len()
+}
+
+fn random_case(rng: &mut rand_chacha::ChaCha8Rng, targets: &[Target]) -> Case {
+    let mut bytes = [0u8; CASE_LEN];
+    rng.fill_bytes(&mut bytes);
+    let target = targets[(bytes[0] as usize) % targets.len()];
+    // Bias the entry's type field into the 5-bit range most of the time:
+    // random 64-bit words almost never hold a defined type otherwise.
+    if bytes[1] & 3 != 0 {
+        bytes[12] &= 0x7f;
+    }
+    Case::from_fuzz_bytes(target, &bytes)
+}
+
+/// A file name from the signature, made safe; an existing file with other
+/// contents keeps its name and the new one gets a numbered suffix.
+pub fn write_reproducer(dir: &Path, f: &Finding) -> std::io::Result<Option<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let slug: String = f
+        .signature
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug: String = slug.chars().take(120).collect();
+    let bytes = f.case.to_bytes();
+    let ext = f.case.target.name();
+    for n in 0.. {
+        let name = if n == 0 {
+            format!("{slug}.{ext}")
+        } else {
+            format!("{slug}.{n}.{ext}")
+        };
+        let path = dir.join(name);
+        match std::fs::read(&path) {
+            Ok(existing) if existing == bytes => return Ok(Some(path)),
+            Ok(_) => continue,
+            Err(_) => {
+                let tmp = dir.join(format!(".{}.tmp", std::process::id()));
+                std::fs::write(&tmp, &bytes)?;
+                std::fs::rename(&tmp, &path)?;
+                return Ok(Some(path));
+            }
+        }
+    }
+    unreachable!("some numbered name is free")
+}

@@ -1,0 +1,150 @@
+//! Values in kernel terms: `swp_entry(SWP_MIGRATION_READ, 0x1f)` rather than
+//! `0x0a0000000000001f`. Names come from the C variant itself (the kernel
+//! under test defines them), so a reproducer compiles against that kernel.
+
+use crate::call::{Args, Knobs};
+use crate::oracle::Variant;
+use leafdiff_kernel::helpers::{lookup, Sig, HELPERS};
+
+/// Type numbers the variant's headers name, with every name for each (two
+/// names for one number is a collision, worth showing).
+pub struct TypeNames {
+    pub max_swapfiles: Option<u64>,
+    pub type_shift: u32,
+    names: Vec<(u64, Vec<&'static str>)>,
+}
+
+/// Constants that are swap type numbers, as opposed to counts and shifts.
+fn is_type_number(name: &str) -> bool {
+    name.starts_with("SWP_")
+        && !name.ends_with("_NUM")
+        && !name.contains("SHIFT")
+        && !name.contains("MASK")
+        && !name.contains("BITS")
+        && !name.contains("BIT")
+        && name != "SWP_MIG_TOTAL_BITS"
+        && !name.starts_with("SWP_MIG_")
+        && !name.starts_with("SWP_OFFSET")
+        && !name.starts_with("SWP_TYPE")
+}
+
+fn constant(variant: &Variant, name: &str, knobs: Knobs) -> Option<u64> {
+    let args = Args {
+        knobs,
+        ..Args::default()
+    };
+    variant.eval(lookup(name)?, &args).map(|o| o.value)
+}
+
+impl TypeNames {
+    pub fn from_parts(
+        max_swapfiles: Option<u64>,
+        type_shift: u32,
+        names: Vec<(u64, Vec<&'static str>)>,
+    ) -> TypeNames {
+        TypeNames {
+            max_swapfiles,
+            type_shift,
+            names,
+        }
+    }
+
+    pub fn of(variant: &Variant, knobs: Knobs) -> TypeNames {
+        let mut names: Vec<(u64, Vec<&'static str>)> = Vec::new();
+        for h in HELPERS
+            .iter()
+            .filter(|h| h.sig == Sig::Const && is_type_number(h.name))
+        {
+            if let Some(v) = constant(variant, h.name, knobs) {
+                match names.iter_mut().find(|(n, _)| *n == v) {
+                    Some((_, list)) => list.push(h.name),
+                    None => names.push((v, vec![h.name])),
+                }
+            }
+        }
+        TypeNames {
+            max_swapfiles: constant(variant, "MAX_SWAPFILES", knobs),
+            type_shift: constant(variant, "SWP_TYPE_SHIFT", knobs).unwrap_or(58) as u32,
+            names,
+        }
+    }
+
+    /// `SWP_MIGRATION_READ`, `SWP_A/SWP_B` on a collision, `swapfile 3`, or `type 31`.
+    pub fn name(&self, ty: u64) -> String {
+        if let Some((_, list)) = self.names.iter().find(|(n, _)| *n == ty) {
+            return list.join("/");
+        }
+        match self.max_swapfiles {
+            Some(max) if ty < max => format!("swapfile {ty}"),
+            _ => format!("type {ty}"),
+        }
+    }
+
+    /// The C spelling of a type number: its macro when it has exactly one.
+    pub fn c_name(&self, ty: u64) -> String {
+        match self.names.iter().find(|(n, _)| *n == ty) {
+            Some((_, list)) if list.len() == 1 => list[0].to_string(),
+            _ => ty.to_string(),
+        }
+    }
+
+    pub fn split(&self, entry: u64) -> (u64, u64) {
+        let ty = entry.checked_shr(self.type_shift).unwrap_or(0);
+        let offset = entry & ((1u64 << self.type_shift) - 1);
+        (ty, offset)
+    }
+
+    /// `swp_entry(SWP_MIGRATION_READ, 0x1f)`.
+    pub fn entry(&self, entry: u64) -> String {
+        let (ty, offset) = self.split(entry);
+        format!("swp_entry({}, {offset:#x})", self.c_name(ty))
+    }
+}
+
+/// A case with its variant: the helper call as a kernel developer would write it.
+pub fn case_in_kernel_terms(engine: &super::Engine, variant: usize, case: &super::Case) -> String {
+    let v = &engine.variants[variant];
+    let names = TypeNames::of(v, case.args.knobs);
+    let a = case.args.a;
+    let call = match case.helper.sig {
+        Sig::Const => case.helper.name.to_string(),
+        Sig::VoidToEntry | Sig::VoidToBool => format!("{}()", case.helper.name),
+        Sig::TypeOffsetToEntry => format!(
+            "{}({}, {:#x})",
+            case.helper.name,
+            names.c_name(a),
+            case.args.b
+        ),
+        Sig::WordToEntry | Sig::WordToPte => format!("{}({a:#x})", case.helper.name),
+        Sig::RadixToEntry => format!("{}((void *){a:#x})", case.helper.name),
+        Sig::PageToEntry => format!(
+            "{}(page{{pfn={:#x}, device_private={}, anon={}, locked={}}})",
+            case.helper.name,
+            case.args.page.pfn,
+            case.args.page.device_private as u8,
+            case.args.page.anon as u8,
+            case.args.page.locked as u8
+        ),
+        Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool => {
+            let t = if case.helper.name.contains("pmd") {
+                "__pmd"
+            } else {
+                "__pte"
+            };
+            format!("{}({t}({a:#x}))", case.helper.name)
+        }
+        _ => format!("{}({})", case.helper.name, names.entry(a)),
+    };
+    let k = case.args.knobs;
+    format!(
+        "{call} on {} [la57={}, swap_migration_ad_supported={}{}]",
+        v.label(),
+        k.la57 as u8,
+        k.swap_migration_ad_supported as u8,
+        if matches!(case.helper.sig, Sig::EntryToPage) {
+            format!(", page locked={}", case.args.page.locked as u8)
+        } else {
+            String::new()
+        }
+    )
+}

@@ -1,0 +1,200 @@
+//! The differential engine: evaluates a case on a C variant and on the model,
+//! compares every output (value, warning, BUG), checks model-free properties,
+//! and names each finding by a stable signature. `check`, the fuzz targets
+//! and the corpus replay all go through `Engine::run`.
+
+pub mod case;
+pub mod check;
+pub mod describe;
+pub mod minimize;
+pub mod properties;
+pub mod report;
+pub mod reproducer;
+pub mod sweep;
+
+use crate::call::{Args, Outcome};
+use crate::model::{Features, Model};
+use crate::oracle::{self, Variant};
+pub use case::{Case, Target};
+use leafdiff_kernel::helpers::HelperSpec;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Which checks a run performs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checks {
+    pub differential: bool,
+    pub properties: bool,
+}
+
+impl Default for Checks {
+    fn default() -> Self {
+        Checks {
+            differential: true,
+            properties: true,
+        }
+    }
+}
+
+/// Something the harness found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FindingKind {
+    /// C and model disagree.
+    Divergence { c: Outcome, model: Outcome },
+    /// A model-free property failed on the C alone.
+    Property {
+        property: &'static str,
+        detail: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub case: Case,
+    /// The helper the finding is about (for properties, the one that broke it).
+    pub helper: &'static str,
+    pub variant: usize,
+    pub signature: String,
+}
+
+/// Counts of what really ran, so that a run which compared nothing fails loudly.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub cases: AtomicU64,
+    pub compared: AtomicU64,
+    pub properties: AtomicU64,
+    /// Helper absent from the C or the model for that variant.
+    pub skipped: AtomicU64,
+}
+
+impl Stats {
+    pub fn get(c: &AtomicU64) -> u64 {
+        c.load(Ordering::Relaxed)
+    }
+    fn bump(c: &AtomicU64, n: u64) {
+        c.fetch_add(n, Ordering::Relaxed);
+    }
+}
+
+pub struct Engine {
+    pub variants: &'static [Variant],
+    models: Vec<Model>,
+    pub checks: Checks,
+    pub stats: Stats,
+}
+
+impl Engine {
+    pub fn new(checks: Checks) -> Engine {
+        let variants = oracle::variants();
+        let models = variants.iter().map(model_for).collect();
+        Engine {
+            variants,
+            models,
+            checks,
+            stats: Stats::default(),
+        }
+    }
+
+    pub fn model(&self, variant: usize) -> &Model {
+        &self.models[variant]
+    }
+
+    /// The variant a case selects: its kernel and exact config if built,
+    /// otherwise the config bits pick among that kernel's variants.
+    pub fn variant_for(&self, case: &Case) -> usize {
+        let kernels = oracle::kernels().len().max(1);
+        let kernel = case.kernel as usize % kernels;
+        let of_kernel: Vec<usize> = (0..self.variants.len())
+            .filter(|&i| self.variants[i].meta.kernel == kernel)
+            .collect();
+        of_kernel
+            .iter()
+            .copied()
+            .find(|&i| self.variants[i].meta.config_bits == case.config_bits as u32)
+            .unwrap_or_else(|| of_kernel[case.config_bits as usize % of_kernel.len()])
+    }
+
+    /// Makes `case` name exactly the variant it runs on, so reproducers are explicit.
+    pub fn pin_variant(&self, case: &Case) -> Case {
+        let v = &self.variants[self.variant_for(case)];
+        Case {
+            kernel: v.meta.kernel as u8,
+            config_bits: v.meta.config_bits as u8,
+            ..case.clone()
+        }
+    }
+
+    /// Both sides of one helper call on one variant; `None` if either lacks it.
+    pub fn evaluate(
+        &self,
+        variant: usize,
+        helper: &HelperSpec,
+        args: &Args,
+    ) -> Option<(Outcome, Outcome)> {
+        let c = self.variants[variant].eval(helper, args)?;
+        let m = self.models[variant].eval(helper, args)?;
+        Some((c, m))
+    }
+
+    /// Runs every enabled check for `case`; findings come back unminimized.
+    pub fn run(&self, case: &Case) -> Vec<Finding> {
+        Stats::bump(&self.stats.cases, 1);
+        let case = self.pin_variant(case);
+        let variant = self.variant_for(&case);
+        let mut findings = Vec::new();
+        if self.checks.differential && case.target != Target::Props {
+            findings.extend(self.differential(&case, variant));
+        }
+        if self.checks.properties && case.target == Target::Props {
+            let violations = properties::check(self, variant, &case.args);
+            Stats::bump(&self.stats.properties, 1);
+            findings.extend(violations.into_iter().map(|v| {
+                let signature = signature::property(self, variant, &v, &case.args);
+                Finding {
+                    kind: FindingKind::Property {
+                        property: v.property,
+                        detail: v.detail,
+                    },
+                    helper: v.helper,
+                    case: case.clone(),
+                    variant,
+                    signature,
+                }
+            }));
+        }
+        findings
+    }
+
+    fn differential(&self, case: &Case, variant: usize) -> Option<Finding> {
+        let Some((c, m)) = self.evaluate(variant, case.helper, &case.args) else {
+            Stats::bump(&self.stats.skipped, 1);
+            return None;
+        };
+        Stats::bump(&self.stats.compared, 1);
+        if agree(&c, &m) {
+            return None;
+        }
+        Some(Finding {
+            kind: FindingKind::Divergence { c, model: m },
+            helper: case.helper.name,
+            signature: signature::divergence(self, variant, case, &c, &m),
+            case: case.clone(),
+            variant,
+        })
+    }
+}
+
+/// After a BUG_ON the kernel would not have returned, so only the BUG itself
+/// is compared; otherwise value and warning both must match.
+pub fn agree(c: &Outcome, m: &Outcome) -> bool {
+    if c.bugged || m.bugged {
+        return c.bugged == m.bugged;
+    }
+    c == m
+}
+
+fn model_for(v: &Variant) -> Model {
+    Model::new(v.config.clone(), Features::from_defined(&|n| v.defines(n)))
+}
+
+pub mod signature;

@@ -1,0 +1,279 @@
+//! Turning a finding into something a kernel developer can paste: the case
+//! in kernel terms, a KUnit test case, or a standalone C program.
+
+use super::describe::TypeNames;
+use super::{Case, Engine, FindingKind};
+use crate::call::Outcome;
+use crate::oracle::Variant;
+use leafdiff_kernel::config::KernelConfig;
+use leafdiff_kernel::helpers::{Sig, SOFTLEAF_TYPES};
+use std::fmt;
+
+/// Plain `Debug` in kernel vocabulary, with no variant at hand: enough to
+/// read a crash message or `cargo fuzz fmt` output as it is.
+impl fmt::Debug for Case {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let config = KernelConfig::from_bits(self.config_bits as u32).label();
+        let a = self.args.a;
+        write!(f, "{}(", self.helper.name)?;
+        match self.helper.sig {
+            Sig::Const | Sig::VoidToEntry | Sig::VoidToBool => {}
+            Sig::TypeOffsetToEntry => write!(f, "type {a}, offset {:#x}", self.args.b)?,
+            Sig::PageToEntry => write!(f, "{:?}", self.args.page)?,
+            Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool => write!(f, "pte {a:#x}")?,
+            Sig::WordToEntry | Sig::WordToPte | Sig::RadixToEntry => write!(f, "{a:#x}")?,
+            _ => write!(
+                f,
+                "swp_entry(type {}, offset {:#x})",
+                a >> 58,
+                a & ((1 << 58) - 1)
+            )?,
+        }
+        write!(
+            f,
+            ") on kernel {} config {config} la57={} swap_migration_ad_supported={}",
+            self.kernel,
+            self.args.knobs.la57 as u8,
+            self.args.knobs.swap_migration_ad_supported as u8
+        )
+    }
+}
+
+/// How a value of a helper's result type reads in C and in a report.
+fn render_value(sig: Sig, value: u64, names: &TypeNames) -> String {
+    match sig {
+        Sig::EntryToBool | Sig::PteToBool | Sig::VoidToBool => (value == 1).to_string(),
+        Sig::EntryToSoftleafType => SOFTLEAF_TYPES
+            .get(value as usize)
+            .map_or(format!("unknown enumerator (raw {value:#x})"), |s| {
+                s.to_string()
+            }),
+        Sig::TypeOffsetToEntry
+        | Sig::WordToEntry
+        | Sig::VoidToEntry
+        | Sig::PageToEntry
+        | Sig::EntryToEntry
+        | Sig::RadixToEntry
+        | Sig::PteToEntry => {
+            format!("{value:#x} = {}", names.entry(value))
+        }
+        _ => format!("{value:#x}"),
+    }
+}
+
+pub fn render_outcome(sig: Sig, o: &Outcome, names: &TypeNames) -> String {
+    let mut s = render_value(sig, o.value, names);
+    if o.warned {
+        s.push_str(" (VM_WARN_ON_ONCE fired)");
+    }
+    if o.bugged {
+        s = "BUG_ON fired".into();
+    }
+    s
+}
+
+/// The C argument list a helper is called with, and setup statements.
+fn c_arguments(case: &Case, names: &TypeNames) -> (Vec<String>, String) {
+    let a = case.args.a;
+    let pte_t = if case.helper.name.contains("pmd") {
+        "pmd"
+    } else {
+        "pte"
+    };
+    match case.helper.sig {
+        Sig::Const | Sig::VoidToEntry | Sig::VoidToBool => (vec![], String::new()),
+        Sig::TypeOffsetToEntry => (vec![], format!("{}, {:#x}UL", names.c_name(a), case.args.b)),
+        Sig::WordToEntry | Sig::WordToPte => (vec![], format!("{a:#x}UL")),
+        Sig::RadixToEntry => (vec![], format!("(void *){a:#x}UL")),
+        Sig::PageToEntry | Sig::EntryToPage => (
+            vec![format!(
+                "/* needs a page: pfn {:#x}, device_private={}, anon={}, locked={} */",
+                case.args.page.pfn,
+                case.args.page.device_private as u8,
+                case.args.page.anon as u8,
+                case.args.page.locked as u8
+            )],
+            if case.helper.sig == Sig::PageToEntry {
+                "page".into()
+            } else {
+                "entry".into()
+            },
+        ),
+        Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool => (
+            vec![format!("const {pte_t}_t {pte_t} = __{pte_t}({a:#x}UL);")],
+            pte_t.into(),
+        ),
+        _ => (
+            vec![format!(
+                "const softleaf_t entry = {{ .val = {a:#x}UL }}; /* {} */",
+                names.entry(a)
+            )],
+            "entry".into(),
+        ),
+    }
+}
+
+/// The C expression whose value the test checks, and its expected value.
+fn c_check(case: &Case, model: &Outcome) -> (String, String) {
+    let (_, args) = c_arguments(case, &TypeNames::empty());
+    let call = if case.helper.sig == Sig::Const {
+        case.helper.name.to_string()
+    } else {
+        format!("{}({args})", case.helper.name)
+    };
+    match case.helper.sig {
+        Sig::EntryToBool | Sig::PteToBool | Sig::VoidToBool => {
+            (format!("!!{call}"), (model.value == 1).to_string())
+        }
+        Sig::EntryToSoftleafType => (
+            call,
+            SOFTLEAF_TYPES
+                .get(model.value as usize)
+                .unwrap_or(&"?")
+                .to_string(),
+        ),
+        Sig::EntryToPage => (
+            format!("page_to_pfn({call})"),
+            format!("{:#x}UL", model.value),
+        ),
+        Sig::TypeOffsetToEntry
+        | Sig::WordToEntry
+        | Sig::VoidToEntry
+        | Sig::PageToEntry
+        | Sig::EntryToEntry
+        | Sig::RadixToEntry
+        | Sig::PteToEntry => (format!("{call}.val"), format!("{:#x}UL", model.value)),
+        Sig::EntryToPte | Sig::WordToPte | Sig::PteToPte => {
+            let val = if case.helper.name.contains("pmd") {
+                "pmd_val"
+            } else {
+                "pte_val"
+            };
+            (format!("{val}({call})"), format!("{:#x}UL", model.value))
+        }
+        _ => (
+            format!("(unsigned long)({call})"),
+            format!("{:#x}UL", model.value),
+        ),
+    }
+}
+
+fn config_comment(v: &Variant) -> String {
+    let mut s = String::new();
+    for (name, value) in v.config.defines() {
+        s.push_str(&format!(" *   {name}={value}\n"));
+    }
+    s
+}
+
+fn kernel_line(v: &Variant) -> String {
+    let k = v.kernel();
+    let mut s = format!("{} ({})", k.source, k.version);
+    if !k.patches.is_empty() {
+        s.push_str(", with LEAFDIFF_PATCHES applied");
+    }
+    s
+}
+
+/// The expected value is the model's: what the helper should answer.
+fn expected(engine: &Engine, variant: usize, case: &Case, kind: &FindingKind) -> Option<Outcome> {
+    match kind {
+        FindingKind::Divergence { model, .. } => Some(*model),
+        FindingKind::Property { .. } => engine.model(variant).eval(case.helper, &case.args),
+    }
+}
+
+/// A KUnit test case in the kernel's current layout (mm/tests/), guarded for
+/// the architecture whose encoding it checks.
+pub fn kunit(
+    engine: &Engine,
+    variant: usize,
+    case: &Case,
+    kind: &FindingKind,
+    signature: &str,
+) -> String {
+    let v = &engine.variants[variant];
+    let names = TypeNames::of(v, case.args.knobs);
+    let model = expected(engine, variant, case, kind).unwrap_or_default();
+    let (setup, _) = c_arguments(case, &names);
+    let (expr, want) = c_check(case, &model);
+    let suite = "leafdiff";
+    let mut s = format!(
+        "// SPDX-License-Identifier: GPL-2.0\n/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Config (x86_64):\n{} * Knobs: pgtable_l5_enabled()={}, swap_migration_ad_supported={}\n *\n * Save as mm/tests/{suite}_kunit.c, add to mm/tests/Makefile:\n *   obj-$(CONFIG_LEAFDIFF_KUNIT_TEST) += {suite}_kunit.o\n * and to mm/Kconfig:\n *   config LEAFDIFF_KUNIT_TEST\n *   \ttristate \"KUnit test for the leafdiff reproducer\" if !KUNIT_ALL_TESTS\n *   \tdepends on KUNIT\n *   \tdefault KUNIT_ALL_TESTS\n * Run on the architecture whose encoding it checks (kunit.py defaults to UML):\n *   ./tools/testing/kunit/kunit.py run --arch=x86_64 {suite}\n */\n#include <kunit/test.h>\n#include <linux/leafops.h>\n#include <linux/swapops.h>\n\nstatic void {suite}_repro(struct kunit *test)\n{{\n#ifndef CONFIG_X86_64\n\tkunit_skip(test, \"checks the x86_64 swap encoding\");\n#else\n",
+        kernel_line(v),
+        config_comment(v),
+        case.args.knobs.la57 as u8,
+        case.args.knobs.swap_migration_ad_supported as u8,
+    );
+    for line in &setup {
+        s.push_str(&format!("\t{line}\n"));
+    }
+    if case.args.knobs.swap_migration_ad_supported {
+        s.push_str("\t/* expects swap_migration_ad_supported to be true on this machine */\n");
+    }
+    if model.warned {
+        s.push_str("\t/* the call is expected to fire VM_WARN_ON_ONCE */\n");
+    }
+    match want.as_str() {
+        "true" => s.push_str(&format!("\tKUNIT_EXPECT_TRUE(test, {expr});\n")),
+        "false" => s.push_str(&format!("\tKUNIT_EXPECT_FALSE(test, {expr});\n")),
+        _ => s.push_str(&format!("\tKUNIT_EXPECT_EQ(test, {expr}, {want});\n")),
+    }
+    s.push_str(&format!(
+        "#endif\n}}\n\nstatic struct kunit_case {suite}_cases[] = {{\n\tKUNIT_CASE({suite}_repro),\n\t{{}}\n}};\n\nstatic struct kunit_suite {suite}_suite = {{\n\t.name = \"{suite}\",\n\t.test_cases = {suite}_cases,\n}};\nkunit_test_suite({suite}_suite);\n\nMODULE_DESCRIPTION(\"leafdiff reproducer\");\nMODULE_LICENSE(\"GPL\");\n"
+    ));
+    s
+}
+
+/// A standalone C program over the extracted headers and leafdiff's shims;
+/// exits 1 when the kernel's answer differs from the expected one.
+pub fn c_program(
+    engine: &Engine,
+    variant: usize,
+    case: &Case,
+    kind: &FindingKind,
+    signature: &str,
+) -> String {
+    let v = &engine.variants[variant];
+    let names = TypeNames::of(v, case.args.knobs);
+    let model = expected(engine, variant, case, kind).unwrap_or_default();
+    let (setup, _) = c_arguments(case, &names);
+    let (expr, want) = c_check(case, &model);
+    let defines: Vec<String> = v
+        .config
+        .defines()
+        .iter()
+        .map(|(n, val)| format!("-D{n}={val}"))
+        .collect();
+    let want_c = match want.as_str() {
+        "true" => "1".to_string(),
+        "false" => "0".to_string(),
+        other => other.to_string(),
+    };
+    let mut s = format!(
+        "/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Build against the headers leafdiff extracted (see `leafdiff info` for the directory):\n *   cc -O2 {} -I<kernel include dir> -Icsrc/shim -Icsrc repro.c csrc/runtime.c -o repro && ./repro\n */\n#include <stdio.h>\n#include \"leafdiff.h\"\n#include <linux/swap.h>\n#include <linux/leafops.h>\n\nint main(void)\n{{\n\tconst ld_args args = {{ .a = {:#x}UL, .b = {:#x}UL, .page = {{ .pfn = {:#x}UL, .device_private = {}, .anon = {}, .locked = {} }}, .la57 = {}, .swap_migration_ad_supported = {} }};\n\tunsigned long got, want = {want_c};\n\n\tld_call_begin(&args);\n",
+        kernel_line(v),
+        defines.join(" "),
+        case.args.a, case.args.b, case.args.page.pfn,
+        case.args.page.device_private as u8, case.args.page.anon as u8, case.args.page.locked as u8,
+        case.args.knobs.la57 as u8, case.args.knobs.swap_migration_ad_supported as u8,
+    );
+    for line in &setup {
+        if line.starts_with("/*") {
+            s.push_str("\tstruct page *page = &ld_state.arg_page;\n");
+        }
+        s.push_str(&format!("\t{line}\n"));
+    }
+    s.push_str(&format!(
+        "\tgot = (unsigned long)({expr});\n\tprintf(\"%s: got %#lx, expected %#lx%s\\n\", \"{}\", got, want, ld_state.warned ? \" (VM_WARN_ON_ONCE fired)\" : \"\");\n\treturn got != want;\n}}\n",
+        case.helper.name
+    ));
+    s
+}
+
+impl TypeNames {
+    /// No names: for rendering expressions that only need raw values.
+    pub fn empty() -> TypeNames {
+        TypeNames::from_parts(None, 58, Vec::new())
+    }
+}

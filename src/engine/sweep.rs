@@ -1,0 +1,283 @@
+//! The deterministic sweep: every type number against structured offsets,
+//! swap PTEs with every subset of flag bits, every run-time knob setting and
+//! every compiled variant. Lazy, so `check` can stop it at its deadline.
+
+use super::case::{Case, Target};
+use super::Engine;
+use crate::call::{Args, Knobs, Page};
+use leafdiff_kernel::helpers::{lookup, HelperSpec, Sig};
+
+/// Number of type numbers a 5-bit type field holds, plus one past it.
+const TYPES: u64 = 33;
+const TYPE_SHIFT: u32 = 58;
+
+/// Offsets worth trying: the edges of every field a swap offset is cut into.
+pub fn offsets() -> Vec<u64> {
+    let mut v = vec![0, 1, 0x1f, 0x1234, u64::MAX];
+    v.extend((0..64).map(|b| 1u64 << b));
+    // SWP_PFN_BITS is 34 (4-level) or 40 (5-level): the PFN's edge, then the
+    // young and dirty bits above it, alone and with a PFN below.
+    for pfn_bits in [34u32, 40] {
+        let pfn_max = (1u64 << pfn_bits) - 1;
+        let young = 1u64 << pfn_bits;
+        let dirty = 1u64 << (pfn_bits + 1);
+        v.extend([
+            pfn_max,
+            young | 0x1234,
+            dirty | 0x1234,
+            young | dirty | pfn_max,
+        ]);
+    }
+    // The x86 offset field (50 bits) and SWP_TYPE_SHIFT.
+    v.extend([(1 << 50) - 1, (1 << 58) - 1]);
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Fewer offsets for the PTE sweep, where each is multiplied by flag subsets.
+fn pte_offsets() -> Vec<u64> {
+    vec![
+        0,
+        1,
+        0x1234,
+        (1 << 34) - 1,
+        1 << 34,
+        (1 << 40) | 7,
+        (1 << 50) - 1,
+        1 << 50,
+    ]
+}
+
+pub fn entries(offsets: &[u64]) -> Vec<u64> {
+    let mask = (1u64 << TYPE_SHIFT) - 1;
+    let mut v: Vec<u64> = (0..TYPES)
+        .flat_map(|t| offsets.iter().map(move |o| (t << TYPE_SHIFT) | (o & mask)))
+        .collect();
+    v.push(u64::MAX);
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Bits of a non-present PTE worth flipping: the three swap flags, and the
+/// present, accessed, dirty, PSE and PROT_NONE bits.
+const PTE_BITS: &[u64] = &[
+    1 << 1,
+    1 << 2,
+    1 << 3,
+    1 << 0,
+    1 << 5,
+    1 << 6,
+    1 << 7,
+    1 << 8,
+];
+
+fn flag_variants(pte: u64) -> Vec<u64> {
+    // Every subset of the three swap flags, then each other bit alone.
+    let mut v: Vec<u64> = (0..8u64)
+        .map(|s| pte | (s & 1) << 1 | (s & 2) << 1 | (s & 4) << 1)
+        .collect();
+    v.extend(PTE_BITS[3..].iter().map(|b| pte | b));
+    v
+}
+
+const KNOBS: [Knobs; 4] = [
+    Knobs {
+        la57: false,
+        swap_migration_ad_supported: false,
+    },
+    Knobs {
+        la57: false,
+        swap_migration_ad_supported: true,
+    },
+    Knobs {
+        la57: true,
+        swap_migration_ad_supported: false,
+    },
+    Knobs {
+        la57: true,
+        swap_migration_ad_supported: true,
+    },
+];
+
+const PAGE_PFNS: &[u64] = &[0, 1, 0x1234, (1 << 34) - 1, (1 << 40) - 1];
+
+fn pages() -> Vec<Page> {
+    PAGE_PFNS
+        .iter()
+        .flat_map(|&pfn| {
+            (0..8u8).map(move |f| Page {
+                pfn,
+                device_private: f & 1 != 0,
+                anon: f & 2 != 0,
+                locked: f & 4 != 0,
+            })
+        })
+        .collect()
+}
+
+/// Swap PTEs of `variant` for a set of entries, each with flag variants.
+fn ptes(engine: &Engine, variant: usize, knobs: Knobs) -> Vec<u64> {
+    let v = &engine.variants[variant];
+    let to_pte = lookup("swp_entry_to_pte").expect("in the helper table");
+    let mut words: Vec<u64> = entries(&pte_offsets())
+        .into_iter()
+        .filter_map(|e| {
+            v.eval(
+                to_pte,
+                &Args {
+                    a: e,
+                    knobs,
+                    ..Args::default()
+                },
+            )
+        })
+        .flat_map(|o| flag_variants(o.value))
+        .collect();
+    words.extend([0, u64::MAX, 1, 1 << 8, 0x60]);
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// Argument sets for one helper, by signature.
+fn arguments(sig: Sig, entries: &[u64], ptes: &[u64], offsets: &[u64], knobs: Knobs) -> Vec<Args> {
+    let with = |a: u64, b: u64| Args {
+        a,
+        b,
+        knobs,
+        ..Args::default()
+    };
+    match sig {
+        Sig::Const | Sig::VoidToEntry | Sig::VoidToBool => vec![with(0, 0)],
+        Sig::TypeOffsetToEntry => (0..TYPES)
+            .flat_map(|t| offsets.iter().map(move |&o| (t, o)))
+            .map(|(t, o)| with(t, o))
+            .collect(),
+        Sig::WordToEntry | Sig::WordToPte => offsets.iter().map(|&o| with(o, 0)).collect(),
+        Sig::RadixToEntry => entries.iter().map(|&e| with(e << 1 | 1, 0)).collect(),
+        Sig::PageToEntry => pages()
+            .into_iter()
+            .map(|page| Args { page, ..with(0, 0) })
+            .collect(),
+        Sig::EntryToPage => entries
+            .iter()
+            .flat_map(|&e| {
+                [false, true].map(|locked| Args {
+                    page: Page {
+                        locked,
+                        ..Page::default()
+                    },
+                    ..with(e, 0)
+                })
+            })
+            .collect(),
+        Sig::EntryToWord
+        | Sig::EntryToBool
+        | Sig::EntryToSoftleafType
+        | Sig::EntryToEntry
+        | Sig::EntryToPte
+        | Sig::ArchEntryToWord => entries.iter().map(|&e| with(e, 0)).collect(),
+        Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool => {
+            ptes.iter().map(|&p| with(p, 0)).collect()
+        }
+    }
+}
+
+fn case(
+    target: Target,
+    engine: &Engine,
+    variant: usize,
+    helper: &'static HelperSpec,
+    args: Args,
+) -> Case {
+    let meta = engine.variants[variant].meta;
+    Case {
+        target,
+        kernel: meta.kernel as u8,
+        config_bits: meta.config_bits as u8,
+        helper,
+        args,
+    }
+}
+
+/// Every sweep case for `targets`, variant by variant.
+pub fn cases<'e>(engine: &'e Engine, targets: &'e [Target]) -> impl Iterator<Item = Case> + 'e {
+    let offsets = offsets();
+    let entries = entries(&offsets);
+    (0..engine.variants.len()).flat_map(move |variant| {
+        let offsets = offsets.clone();
+        let entries = entries.clone();
+        KNOBS.iter().flat_map(move |&knobs| {
+            let ptes = ptes(engine, variant, knobs);
+            let mut out = Vec::new();
+            for &target in targets {
+                if target == Target::Props {
+                    let props = lookup("softleaf_type").expect("in the helper table");
+                    out.extend(entries.iter().zip(ptes.iter().cycle()).map(|(&e, &p)| {
+                        case(
+                            target,
+                            engine,
+                            variant,
+                            props,
+                            Args {
+                                a: e,
+                                b: p,
+                                knobs,
+                                ..Args::default()
+                            },
+                        )
+                    }));
+                    continue;
+                }
+                for helper in target.helpers() {
+                    out.extend(
+                        arguments(helper.sig, &entries, &ptes, &offsets, knobs)
+                            .into_iter()
+                            .map(|args| case(target, engine, variant, helper, args)),
+                    );
+                }
+            }
+            out
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_cover_field_edges() {
+        let o = offsets();
+        for want in [
+            0,
+            1,
+            (1 << 34) - 1,
+            1 << 34,
+            1 << 35,
+            (1 << 50) - 1,
+            (1 << 58) - 1,
+            u64::MAX,
+        ] {
+            assert!(o.contains(&want), "{want:#x} missing");
+        }
+    }
+
+    #[test]
+    fn every_type_number_is_swept() {
+        let e = entries(&[0]);
+        for t in 0..32u64 {
+            assert!(e.contains(&(t << 58)));
+        }
+    }
+
+    #[test]
+    fn flag_variants_include_all_swap_flag_subsets() {
+        let v = flag_variants(0x100000);
+        for s in 0..8u64 {
+            assert!(v.contains(&(0x100000 | s << 1)));
+        }
+    }
+}
