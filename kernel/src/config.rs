@@ -200,7 +200,11 @@ mod tests {
         let covered: BTreeSet<_> = chosen.iter().flat_map(pairs).collect();
         let needed: BTreeSet<_> = all_valid().iter().flat_map(pairs).collect();
         assert_eq!(covered, needed);
-        assert!(chosen.len() < 16, "covering array too large: {}", chosen.len());
+        assert!(
+            chosen.len() < 16,
+            "covering array too large: {}",
+            chosen.len()
+        );
         assert!(chosen.iter().all(KernelConfig::is_valid));
     }
 

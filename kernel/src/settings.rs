@@ -162,6 +162,9 @@ mod tests {
     #[test]
     fn patches_split_on_colons() {
         let s = settings(&[("HOME", "/h"), ("LEAFDIFF_PATCHES", "a.patch:b.mbox")]).unwrap();
-        assert_eq!(s.patches, vec![PathBuf::from("a.patch"), PathBuf::from("b.mbox")]);
+        assert_eq!(
+            s.patches,
+            vec![PathBuf::from("a.patch"), PathBuf::from("b.mbox")]
+        );
     }
 }

@@ -7,11 +7,7 @@ use std::collections::BTreeSet;
 /// Definitions reachable from `roots`, without crossing into names the shims
 /// provide (`stop`). Names defined nowhere in `index` are left for the shims
 /// or the compiler; a missing one shows up as a compile error for the variant.
-pub fn select<'a>(
-    index: &'a HeaderIndex,
-    roots: &[String],
-    stop: &[&str],
-) -> Vec<&'a Definition> {
+pub fn select<'a>(index: &'a HeaderIndex, roots: &[String], stop: &[&str]) -> Vec<&'a Definition> {
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     let mut order: Vec<&'a Definition> = Vec::new();
     for root in roots {
@@ -54,7 +50,11 @@ pub fn emit(defs: &[&Definition]) -> String {
             out.push_str(&def.text);
             out.push('\n');
         } else {
-            out.push_str(&format!("#if {}\n{}\n#endif\n", def.cond.join(" && "), def.text));
+            out.push_str(&format!(
+                "#if {}\n{}\n#endif\n",
+                def.cond.join(" && "),
+                def.text
+            ));
         }
     }
     out

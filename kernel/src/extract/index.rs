@@ -188,7 +188,11 @@ fn directive(
             let frame = frames.last_mut().ok_or_else(unbalanced)?;
             let previous = std::mem::replace(
                 &mut frame.current,
-                if d == "elif" { arg.to_string() } else { "1".into() },
+                if d == "elif" {
+                    arg.to_string()
+                } else {
+                    "1".into()
+                },
             );
             frame.earlier.push(previous);
         }
@@ -217,7 +221,10 @@ fn macro_definition(arg: &str, file: &str, line: usize, frames: &[Frame]) -> Def
     let (params, body): (Vec<&str>, &str) = match after.strip_prefix('(') {
         Some(rest) => {
             let close = rest.find(')').unwrap_or(rest.len());
-            (identifiers(&rest[..close]), rest.get(close + 1..).unwrap_or(""))
+            (
+                identifiers(&rest[..close]),
+                rest.get(close + 1..).unwrap_or(""),
+            )
         }
         None => (Vec::new(), after),
     };
@@ -262,9 +269,7 @@ fn header(stmt: &str) -> &str {
 
 fn is_function_header(h: &str) -> bool {
     let first = identifiers(h).into_iter().next().unwrap_or("");
-    h.contains('(')
-        && !h.contains('=')
-        && !matches!(first, "typedef" | "struct" | "enum" | "union")
+    h.contains('(') && !h.contains('=') && !matches!(first, "typedef" | "struct" | "enum" | "union")
 }
 
 fn statement(stmt: &str, file: &str, line: usize, frames: &[Frame]) -> Option<Definition> {
@@ -381,15 +386,15 @@ extern int declared(void);
     fn finds_definitions_with_conditions() {
         let idx = HeaderIndex::parse("x.h", SRC).unwrap();
         let names: Vec<&str> = idx.defs.iter().map(|d| d.name.as_str()).collect();
-        assert_eq!(names, ["PLAIN", "ONLY_A", "ONLY_A", "thing_t", "colour", "pick"]);
+        assert_eq!(
+            names,
+            ["PLAIN", "ONLY_A", "ONLY_A", "thing_t", "colour", "pick"]
+        );
         let only_a: Vec<_> = idx.named("ONLY_A").map(|d| d.cond.clone()).collect();
         assert_eq!(only_a[0], ["(defined(CONFIG_A))"]);
         assert_eq!(only_a[1], ["!(defined(CONFIG_A)) && (defined(CONFIG_B))"]);
         let thing = idx.named("thing_t").next().unwrap();
-        assert_eq!(
-            thing.cond,
-            ["!(defined(CONFIG_A)) && !(defined(CONFIG_B))"]
-        );
+        assert_eq!(thing.cond, ["!(defined(CONFIG_A)) && !(defined(CONFIG_B))"]);
         assert!(idx.named("PLAIN").next().unwrap().cond.is_empty());
     }
 

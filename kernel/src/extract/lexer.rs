@@ -164,7 +164,8 @@ mod tests {
 
     #[test]
     fn joins_continuations_and_drops_comments() {
-        let src = "#define A(x) \\\n\t((x) + 1) /* one */\nint b; // two\n/* multi\nline */ int c;\n";
+        let src =
+            "#define A(x) \\\n\t((x) + 1) /* one */\nint b; // two\n/* multi\nline */ int c;\n";
         let lines = logical_lines(src);
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["#define A(x) \t((x) + 1)", "int b;", "  int c;"]);

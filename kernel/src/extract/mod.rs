@@ -154,7 +154,13 @@ impl HeaderFacts {
                 }
             })
             .collect();
-        (!conds.is_empty()).then(|| conds.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" || "))
+        (!conds.is_empty()).then(|| {
+            conds
+                .iter()
+                .map(|c| format!("({c})"))
+                .collect::<Vec<_>>()
+                .join(" || ")
+        })
     }
 }
 
@@ -222,13 +228,18 @@ pub fn extract(root: &Path, include_dir: &Path) -> Result<HeaderFacts, ExtractEr
         let text = read(root, rel)?;
         let out = include_dir.join(rel.trim_start_matches("include/"));
         write(&out, &text)?;
-        facts.index.defs.extend(HeaderIndex::parse(rel, &text)?.defs);
+        facts
+            .index
+            .defs
+            .extend(HeaderIndex::parse(rel, &text)?.defs);
         facts.generated.push(out);
     }
     for spec in EXTRACTED {
         let mut index = HeaderIndex::default();
         for rel in spec.files {
-            index.defs.extend(HeaderIndex::parse(rel, &read(root, rel)?)?.defs);
+            index
+                .defs
+                .extend(HeaderIndex::parse(rel, &read(root, rel)?)?.defs);
         }
         let selected = closure::select(&index, &roots_of(&index, &spec.roots), SHIM_PROVIDED);
         let guard = spec.output.replace(['/', '.'], "_").to_uppercase();
