@@ -102,10 +102,7 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
                     "k{}:{}: {}",
                     b.kernel,
                     leafdiff_kernel::config::KernelConfig::from_bits(b.config_bits).label(),
-                    b.compiler_output
-                        .lines()
-                        .find(|l| l.contains("error"))
-                        .unwrap_or("")
+                    compiler_summary(b.compiler_output)
                 )
             })
             .collect(),
@@ -118,6 +115,26 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
         findings: summaries,
     };
     Ok(CheckOutcome { report, findings })
+}
+
+/// The compiler's errors and notes with the source lines they quote, on one
+/// line: for a duplicate `case`, both colliding names.
+fn compiler_summary(output: &str) -> String {
+    let lines: Vec<&str> = output.lines().collect();
+    let mut parts = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(at) = line.find("error:").or_else(|| line.find("note:")) {
+            let mut part = line[at..].trim().to_string();
+            if let Some((_, code)) = lines.get(i + 1).and_then(|l| l.split_once(" | ")) {
+                part.push_str(&format!(" `{}`", code.trim()));
+            }
+            parts.push(part);
+        }
+        if parts.len() == 6 {
+            break;
+        }
+    }
+    parts.join("; ")
 }
 
 /// One entry per helper and input class; the variants it shows in are listed.
@@ -155,9 +172,10 @@ fn random_case(rng: &mut rand_chacha::ChaCha8Rng, targets: &[Target]) -> Case {
     // Bias the entry's type field into the 5-bit range most of the time:
     // random 64-bit words almost never hold a defined type otherwise.
     if bytes[1] & 3 != 0 {
-        bytes[12] &= 0x7f;
+        bytes[5] &= 0x7f;
     }
-    Case::from_fuzz_bytes(target, &bytes)
+    bytes[0] = super::case::FORMAT_VERSION;
+    Case::from_bytes(target, &bytes).expect("the current format version")
 }
 
 /// A file name from the signature, made safe; an existing file with other

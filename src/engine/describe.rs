@@ -107,6 +107,13 @@ pub fn case_in_kernel_terms(engine: &super::Engine, variant: usize, case: &super
     let names = TypeNames::of(v, case.args.knobs);
     let a = case.args.a;
     let call = match case.helper.sig {
+        _ if case.target == super::Target::Props => {
+            format!(
+                "properties of {} and pte {:#x}",
+                names.entry(a),
+                case.args.b
+            )
+        }
         Sig::Const => case.helper.name.to_string(),
         Sig::VoidToEntry | Sig::VoidToBool => format!("{}()", case.helper.name),
         Sig::TypeOffsetToEntry => format!(

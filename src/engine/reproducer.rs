@@ -104,13 +104,35 @@ fn c_arguments(case: &Case, names: &TypeNames) -> (Vec<String>, String) {
             pte_t.into(),
         ),
         _ => (
-            vec![format!(
-                "const softleaf_t entry = {{ .val = {a:#x}UL }}; /* {} */",
-                names.entry(a)
-            )],
+            vec![match entry_type_macro(case, names) {
+                // By name: type numbers move with the config and with patches.
+                Some(ty) => format!(
+                    "const softleaf_t entry = swp_entry({ty}, {:#x}UL);",
+                    names.split(a).1
+                ),
+                None => format!(
+                    "const softleaf_t entry = {{ .val = {a:#x}UL }}; /* {} */",
+                    names.entry(a)
+                ),
+            }],
             "entry".into(),
         ),
     }
+}
+
+/// The `SWP_*` macro naming the type of the case's entry argument, if any.
+fn entry_type_macro(case: &Case, names: &TypeNames) -> Option<String> {
+    let takes_entry = matches!(
+        case.helper.sig,
+        Sig::EntryToWord
+            | Sig::EntryToBool
+            | Sig::EntryToSoftleafType
+            | Sig::EntryToEntry
+            | Sig::EntryToPte
+            | Sig::EntryToPage
+    );
+    let name = names.c_name(names.split(case.args.a).0);
+    (takes_entry && name.starts_with("SWP_")).then_some(name)
 }
 
 /// The C expression whose value the test checks, and its expected value.
@@ -199,12 +221,19 @@ pub fn kunit(
     let (expr, want) = c_check(case, &model);
     let suite = "leafdiff";
     let mut s = format!(
-        "// SPDX-License-Identifier: GPL-2.0\n/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Config (x86_64):\n{} * Knobs: pgtable_l5_enabled()={}, swap_migration_ad_supported={}\n *\n * Save as mm/tests/{suite}_kunit.c, add to mm/tests/Makefile:\n *   obj-$(CONFIG_LEAFDIFF_KUNIT_TEST) += {suite}_kunit.o\n * and to mm/Kconfig:\n *   config LEAFDIFF_KUNIT_TEST\n *   \ttristate \"KUnit test for the leafdiff reproducer\" if !KUNIT_ALL_TESTS\n *   \tdepends on KUNIT\n *   \tdefault KUNIT_ALL_TESTS\n * Run on the architecture whose encoding it checks (kunit.py defaults to UML):\n *   ./tools/testing/kunit/kunit.py run --arch=x86_64 {suite}\n */\n#include <kunit/test.h>\n#include <linux/leafops.h>\n#include <linux/swapops.h>\n\nstatic void {suite}_repro(struct kunit *test)\n{{\n#ifndef CONFIG_X86_64\n\tkunit_skip(test, \"checks the x86_64 swap encoding\");\n#else\n",
+        "// SPDX-License-Identifier: GPL-2.0\n/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Config (x86_64):\n{} * Knobs: pgtable_l5_enabled()={}, swap_migration_ad_supported={}\n *\n * Save as mm/tests/{suite}_kunit.c, add to mm/tests/Makefile:\n *   obj-$(CONFIG_LEAFDIFF_KUNIT_TEST) += {suite}_kunit.o\n * and to mm/Kconfig:\n *   config LEAFDIFF_KUNIT_TEST\n *   \ttristate \"KUnit test for the leafdiff reproducer\" if !KUNIT_ALL_TESTS\n *   \tdepends on KUNIT\n *   \tdefault KUNIT_ALL_TESTS\n * Run on the architecture whose encoding it checks (kunit.py defaults to UML):\n *   ./tools/testing/kunit/kunit.py run --arch=x86_64 {suite}\n */\n#include <kunit/test.h>\n#include <linux/leafops.h>\n#include <linux/swapops.h>\n\nstatic void {suite}_repro(struct kunit *test)\n{{\n#ifndef CONFIG_X86_64\n\tkunit_skip(test, \"checks the x86_64 swap encoding\");\n",
         kernel_line(v),
         config_comment(v),
         case.args.knobs.la57 as u8,
         case.args.knobs.swap_migration_ad_supported as u8,
     );
+    let type_guard = entry_type_macro(case, &names);
+    if let Some(ty) = &type_guard {
+        s.push_str(&format!(
+            "#elif !defined({ty})\n\tkunit_skip(test, \"{ty} is not defined in this config\");\n"
+        ));
+    }
+    s.push_str("#else\n");
     for line in &setup {
         s.push_str(&format!("\t{line}\n"));
     }
