@@ -91,7 +91,7 @@ const fn aka(
 use Layer::*;
 use Sig::*;
 
-pub const HELPERS: &[HelperSpec] = &[
+pub static HELPERS: &[HelperSpec] = &[
     // constants
     h("MAX_SWAPFILES_SHIFT", Const, Constant),
     h("MAX_SWAPFILES", Const, Constant),
@@ -310,10 +310,35 @@ pub const HELPERS: &[HelperSpec] = &[
     h("__swp_entry_to_pmd", EntryToPte, PageTable),
 ];
 
+/// The helper spelled `name` (current spelling or an alias). Hashed once:
+/// fuzz targets look helpers up on every input.
 pub fn lookup(name: &str) -> Option<&'static HelperSpec> {
-    HELPERS
-        .iter()
-        .find(|h| h.name == name || h.aliases.contains(&name))
+    static BY_NAME: std::sync::OnceLock<std::collections::HashMap<&'static str, usize>> =
+        std::sync::OnceLock::new();
+    let by_name = BY_NAME.get_or_init(|| {
+        HELPERS
+            .iter()
+            .enumerate()
+            .flat_map(|(i, h)| {
+                std::iter::once(h.name)
+                    .chain(h.aliases.iter().copied())
+                    .map(move |n| (n, i))
+            })
+            .collect()
+    });
+    by_name.get(name).map(|&i| &HELPERS[i])
+}
+
+/// Position of `helper` in `HELPERS`, for tables indexed by helper.
+pub fn index(helper: &HelperSpec) -> usize {
+    let offset = (helper as *const HelperSpec as usize).wrapping_sub(HELPERS.as_ptr() as usize);
+    let i = offset / std::mem::size_of::<HelperSpec>();
+    assert!(
+        i < HELPERS.len(),
+        "{} is not an entry of HELPERS",
+        helper.name
+    );
+    i
 }
 
 /// The `enum softleaf_type` enumerators the model knows, in the model's order.
@@ -349,6 +374,14 @@ mod tests {
         all.sort_unstable();
         all.dedup();
         assert_eq!(all.len(), n, "a helper name or alias appears twice");
+    }
+
+    #[test]
+    fn index_is_the_table_position() {
+        for (i, h) in HELPERS.iter().enumerate() {
+            assert_eq!(index(h), i);
+            assert_eq!(index(lookup(h.name).unwrap()), i);
+        }
     }
 
     #[test]

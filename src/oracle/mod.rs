@@ -17,9 +17,8 @@ pub mod meta;
 
 use crate::call::{Args, Outcome};
 use leafdiff_kernel::config::KernelConfig;
-use leafdiff_kernel::helpers::{HelperSpec, Sig, SOFTLEAF_TYPES};
+use leafdiff_kernel::helpers::{self, HelperSpec, Sig, HELPERS, SOFTLEAF_TYPES};
 pub use meta::{BuildFinding, KernelMeta, VariantMeta};
-use std::collections::HashMap;
 use std::ffi::CStr;
 use std::sync::OnceLock;
 
@@ -30,7 +29,8 @@ pub const UNKNOWN_SOFTLEAF: u64 = 1 << 32;
 pub struct Variant {
     pub meta: &'static VariantMeta,
     pub config: KernelConfig,
-    helpers: HashMap<&'static str, ffi::ld_helper_fn>,
+    /// The variant's wrapper for each entry of `HELPERS`, by index.
+    helpers: Vec<ffi::ld_helper_fn>,
     /// The C `enum softleaf_type` values with their enumerator names.
     softleaf_types: Vec<(u64, &'static str)>,
 }
@@ -60,12 +60,14 @@ fn static_str(p: *const std::os::raw::c_char) -> &'static str {
 impl Variant {
     fn load(meta: &'static VariantMeta) -> Variant {
         let table = (meta.table)();
-        let mut helpers = HashMap::new();
+        let mut helpers: Vec<ffi::ld_helper_fn> = vec![None; HELPERS.len()];
         let mut p = table.helpers;
         // SAFETY: both tables end with a NULL-name sentinel (see csrc/leafdiff.h).
         unsafe {
             while !(*p).name.is_null() {
-                helpers.insert(static_str((*p).name), (*p).call);
+                let spec = helpers::lookup(static_str((*p).name))
+                    .expect("the wrapper wraps table helpers");
+                helpers[helpers::index(spec)] = (*p).call;
                 p = p.add(1);
             }
         }
@@ -95,11 +97,15 @@ impl Variant {
     }
 
     pub fn has(&self, helper: &str) -> bool {
-        self.helpers.contains_key(helper)
+        helpers::lookup(helper).is_some_and(|h| self.helpers[helpers::index(h)].is_some())
     }
 
     pub fn helper_names(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.helpers.keys().copied()
+        HELPERS
+            .iter()
+            .zip(&self.helpers)
+            .filter(|(_, f)| f.is_some())
+            .map(|(h, _)| h.name)
     }
 
     /// Whether this kernel's headers define `name` (a macro, function, type or enum).
@@ -108,7 +114,7 @@ impl Variant {
     }
 
     pub fn eval(&self, helper: &HelperSpec, args: &Args) -> Option<Outcome> {
-        let call = (*self.helpers.get(helper.name)?)?;
+        let call = self.helpers[helpers::index(helper)]?;
         let raw = ffi::ld_args {
             a: args.a,
             b: args.b,
