@@ -2,7 +2,8 @@
 //! (libFuzzer, AFL++, `check`, the corpus replay) turns bytes into a case
 //! through `Case::from_bytes`, so a file reproduces the same way everywhere.
 //!
-//! Byte format, version 1 (little-endian, missing bytes read as zero):
+//! Byte format, version 1 (missing bytes read as zero; words big-endian so
+//! that an entry's type field comes first and short fuzzer inputs set it):
 //! `[0] version | [1] kernel | [2] config bits | [3..5] helper selector |
 //!  [5..13] a | [13..21] b | [21..29] page pfn | [29] page flags | [30] knobs`
 
@@ -67,23 +68,18 @@ fn word(bytes: &[u8], at: usize) -> u64 {
     for (i, b) in w.iter_mut().enumerate() {
         *b = bytes.get(at + i).copied().unwrap_or(0);
     }
-    u64::from_le_bytes(w)
+    u64::from_be_bytes(w)
 }
 
 impl Case {
-    /// Decodes a case. Short inputs are zero-padded, so every fuzzer input
-    /// decodes; only a different format version is refused.
+    /// Decodes a case. Short inputs are zero-padded; an input of another
+    /// format version is refused by every engine alike (fuzz targets skip it).
     pub fn from_bytes(target: Target, bytes: &[u8]) -> Result<Case, DecodeError> {
         let version = *bytes.first().ok_or(DecodeError::Empty)?;
         if version != FORMAT_VERSION {
             return Err(DecodeError::Version { found: version });
         }
         Ok(Self::decode_body(target, bytes))
-    }
-
-    /// Fuzzers may hand any bytes: the version byte is forced, not checked.
-    pub fn from_fuzz_bytes(target: Target, bytes: &[u8]) -> Case {
-        Self::decode_body(target, bytes)
     }
 
     fn decode_body(target: Target, bytes: &[u8]) -> Case {
@@ -125,9 +121,9 @@ impl Case {
         let k = &self.args.knobs;
         let mut out = vec![FORMAT_VERSION, self.kernel, self.config_bits];
         out.extend_from_slice(&selector.to_le_bytes());
-        out.extend_from_slice(&self.args.a.to_le_bytes());
-        out.extend_from_slice(&self.args.b.to_le_bytes());
-        out.extend_from_slice(&p.pfn.to_le_bytes());
+        out.extend_from_slice(&self.args.a.to_be_bytes());
+        out.extend_from_slice(&self.args.b.to_be_bytes());
+        out.extend_from_slice(&p.pfn.to_be_bytes());
         out.push(p.device_private as u8 | (p.anon as u8) << 1 | (p.locked as u8) << 2);
         out.push(k.la57 as u8 | (k.swap_migration_ad_supported as u8) << 1);
         debug_assert_eq!(out.len(), CASE_LEN);
@@ -142,7 +138,8 @@ impl<'a> arbitrary::Arbitrary<'a> for Case {
         let target = *u.choose(&[Target::Entry, Target::Pte, Target::Props])?;
         let mut bytes = [0u8; CASE_LEN];
         u.fill_buffer(&mut bytes)?;
-        Ok(Case::from_fuzz_bytes(target, &bytes))
+        bytes[0] = FORMAT_VERSION;
+        Ok(Case::decode_body(target, &bytes))
     }
 }
 
