@@ -236,8 +236,9 @@ fn variants_rs(kernels: &[PreparedKernel], compiled: &[Compiled]) -> String {
         defined.dedup();
         let _ = writeln!(
             s,
-            "    KernelMeta {{ root: {:?}, version: {:?}, source: {:?}, sha256: {:?}, patches: {:?}, defined: &{:?}, softleaf_types: &{:?} }},",
+            "    KernelMeta {{ root: {:?}, include_dir: {:?}, version: {:?}, source: {:?}, sha256: {:?}, patches: {:?}, defined: &{:?}, softleaf_types: &{:?} }},",
             k.tree.root.display().to_string(),
+            k.include_dir.display().to_string(),
             k.tree.version,
             source,
             sha256,

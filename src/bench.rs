@@ -48,16 +48,24 @@ pub fn run(time: Duration) -> anyhow::Result<()> {
     }
     let start = Instant::now();
     let targets = [Target::Entry, Target::Pte, Target::Props];
-    let n = sweep::cases(&engine, &targets)
-        .take_while(|_| start.elapsed() < time)
-        .inspect(|c| {
-            std::hint::black_box(engine.run(c));
-        })
-        .count();
+    let mut sweep = sweep::cases(&engine, &targets);
+    let mut n = 0u64;
+    let complete = loop {
+        if start.elapsed() >= time {
+            break false;
+        }
+        let Some(case) = sweep.next() else {
+            break true;
+        };
+        std::hint::black_box(engine.run(&case));
+        n += 1;
+    };
+    let secs = start.elapsed().as_secs_f64();
     println!(
-        "{:<12} {:>12.0} cases/s (check's sweep)",
+        "{:<12} {:>12.0} cases/s (check's sweep: {n} cases in {secs:.2} s, {})",
         "sweep",
-        n as f64 / start.elapsed().as_secs_f64()
+        n as f64 / secs,
+        if complete { "complete" } else { "cut off" }
     );
     Ok(())
 }

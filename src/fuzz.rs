@@ -42,7 +42,9 @@ pub fn run(target: Target, data: &[u8]) {
                 render_outcome(f.case.helper.sig, c, &names),
                 render_outcome(f.case.helper.sig, model, &names)
             ),
-            FindingKind::Property { property, detail } => format!("property {property}: {detail}"),
+            FindingKind::Property {
+                property, detail, ..
+            } => format!("property {property}: {detail}"),
         };
         panic!(
             "leafdiff divergence in {}\nsignature: {}\ncase: {}\n{what}",

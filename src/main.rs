@@ -48,6 +48,10 @@ enum Command {
         /// Run only one kind of check.
         #[arg(long, value_enum)]
         only: Option<Only>,
+        /// Stop after the deterministic sweep (no random phase): the same
+        /// findings on any machine, as long as --time allows the sweep to end.
+        #[arg(long)]
+        sweep_only: bool,
     },
     /// Decode a crash, corpus or reproducer file and show C against the model.
     Repro {
@@ -86,7 +90,8 @@ fn main() -> ExitCode {
             report,
             out,
             only,
-        } => run_check(time, seed, report, out, only),
+            sweep_only,
+        } => run_check(time, seed, report, out, only, sweep_only),
         Command::Repro {
             file,
             kunit,
@@ -149,6 +154,7 @@ fn run_check(
     report: Option<PathBuf>,
     out: PathBuf,
     only: Option<Only>,
+    sweep_only: bool,
 ) -> anyhow::Result<ExitCode> {
     let checks = Checks {
         differential: only != Some(Only::Props),
@@ -169,6 +175,7 @@ fn run_check(
             time,
             seed,
             targets,
+            sweep_only,
             out_dir: out,
             progress: progress(time),
         },
@@ -234,55 +241,75 @@ fn run_repro(
     let case = engine.pin_variant(&case);
     let variant = engine.variant_for(&case);
     let findings = engine.run(&case);
-    println!(
-        "case: {}",
+    let mut summary = format!(
+        "case: {}\n",
         describe::case_in_kernel_terms(&engine, variant, &case)
     );
     if let Some((c_out, m_out)) = engine.evaluate(variant, case.helper, &case.args) {
         let names = describe::TypeNames::of(&engine.variants[variant], case.args.knobs);
-        println!(
-            "kernel's C: {}",
-            reproducer::render_outcome(case.helper.sig, &c_out, &names)
-        );
-        println!(
-            "model:      {}",
+        summary += &format!(
+            "kernel's C: {}\nmodel:      {}\n",
+            reproducer::render_outcome(case.helper.sig, &c_out, &names),
             reproducer::render_outcome(case.helper.sig, &m_out, &names)
         );
     }
     for f in &findings {
-        match &f.kind {
-            FindingKind::Divergence { .. } => println!("divergence: {}", f.signature),
+        summary += &match &f.kind {
+            FindingKind::Divergence { .. } => format!("divergence: {}\n", f.signature),
             FindingKind::Property { detail, .. } => {
-                println!("property violated: {} ({detail})", f.signature)
+                format!("property violated: {} ({detail})\n", f.signature)
             }
-        }
+        };
     }
-    if let Some(f) = findings.first() {
-        if kunit {
-            println!(
-                "\n{}",
-                reproducer::kunit(&engine, variant, &f.case, &f.kind, &f.signature)
-            );
-        } else if c {
-            println!(
-                "\n{}",
-                reproducer::c_program(&engine, variant, &f.case, &f.kind, &f.signature)
-            );
-        }
-    } else if kunit || c {
-        println!("(no finding on this build: nothing to reproduce)");
+    if !(kunit || c) {
+        print!("{summary}");
+        return Ok(exit_code(&findings));
     }
-    Ok(if findings.is_empty() {
+    // Code alone on stdout, so it can be redirected into a file.
+    eprint!("{summary}");
+    // The finding's test case; with none, the case's own call checked
+    // against the model, which passes on this build.
+    let shown = findings
+        .first()
+        .map(|f| (f.case.clone(), f.kind.clone(), f.signature.to_string()))
+        .or_else(|| {
+            let (c, model) = engine.evaluate(variant, case.helper, &case.args)?;
+            let kind = FindingKind::Divergence { c, model };
+            (case.target != Target::Props)
+                .then(|| (case.clone(), kind, "no divergence on this build".into()))
+        });
+    match shown {
+        Some((case, kind, title)) if kunit => {
+            print!(
+                "{}",
+                reproducer::kunit(&engine, variant, &case, &kind, &title)
+            )
+        }
+        Some((case, kind, title)) => {
+            print!(
+                "{}",
+                reproducer::c_program(&engine, variant, &case, &kind, &title)
+            )
+        }
+        None => eprintln!("leafdiff: no property fails on this build: nothing to reproduce"),
+    }
+    Ok(exit_code(&findings))
+}
+
+/// 0 when nothing was found, 1 when something was.
+fn exit_code(findings: &[leafdiff::engine::Finding]) -> ExitCode {
+    if findings.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    })
+    }
 }
 
 fn run_info() -> anyhow::Result<ExitCode> {
     for (i, k) in oracle::kernels().iter().enumerate() {
         println!("kernel k{i}: {} version {}", k.source, k.version);
         println!("  root: {}", k.root);
+        println!("  extracted headers: {}", k.include_dir);
         if !k.sha256.is_empty() {
             println!("  sha256: {}", k.sha256);
         }

@@ -8,7 +8,7 @@
 //!  [5..13] a | [13..21] b | [21..29] page pfn | [29] page flags | [30] knobs`
 
 use crate::call::{Args, Knobs, Page};
-use leafdiff_kernel::helpers::{HelperSpec, Layer, HELPERS};
+use leafdiff_kernel::helpers::{lookup, HelperSpec, Layer, HELPERS};
 
 pub const FORMAT_VERSION: u8 = 1;
 pub const CASE_LEN: usize = 31;
@@ -107,6 +107,26 @@ impl Case {
                     swap_migration_ad_supported: knobs & 2 != 0,
                 },
             },
+        }
+    }
+
+    /// The single call `helper(a)` on `props`'s variant and knobs: how a
+    /// property violation is shown in a reproducer.
+    pub fn call(props: &Case, helper: &str, a: u64) -> Case {
+        let helper = lookup(helper).expect("properties name helpers of the table");
+        Case {
+            target: if helper.layer == Layer::PageTable {
+                Target::Pte
+            } else {
+                Target::Entry
+            },
+            helper,
+            args: Args {
+                a,
+                b: 0,
+                ..props.args
+            },
+            ..props.clone()
         }
     }
 

@@ -1,4 +1,5 @@
-//! `leafdiff check`: the sweep, then seeded random cases until the time is up,
+//! `leafdiff check`: the sweep, then seeded random cases until the time is up
+//! (or only the sweep, for a result that does not depend on machine speed),
 //! every finding deduplicated by signature, minimized and written out.
 
 use super::case::{Case, Target, CASE_LEN};
@@ -18,6 +19,9 @@ pub struct CheckOptions {
     pub time: Duration,
     pub seed: u64,
     pub targets: Vec<Target>,
+    /// Stop when the sweep is done: a run whose findings do not depend on
+    /// the machine's speed (the time limit still bounds it).
+    pub sweep_only: bool,
     /// Where reproducer files go; existing files are never overwritten.
     pub out_dir: PathBuf,
     pub progress: Progress,
@@ -32,12 +36,13 @@ pub struct CheckOutcome {
 pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOutcome> {
     let start = Instant::now();
     let deadline = start + opts.time;
-    let mut found: BTreeMap<String, (Finding, Vec<String>)> = BTreeMap::new();
+    let mut found: BTreeMap<String, Seen> = BTreeMap::new();
 
     let mut sweep = sweep::cases(engine, &opts.targets);
     let mut n: u64 = 0;
     let mut last_progress = Instant::now();
     let mut sweeping = true;
+    let mut sweep_cases = 0;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(opts.seed);
     loop {
         let now = Instant::now();
@@ -49,6 +54,10 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
                 Some(c) => c,
                 None => {
                     sweeping = false;
+                    sweep_cases = n;
+                    if opts.sweep_only {
+                        break;
+                    }
                     continue;
                 }
             }
@@ -56,7 +65,7 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
             random_case(&mut rng, &opts.targets)
         };
         for f in engine.run(&case) {
-            record(&mut found, f, engine);
+            record(&mut found, f, now.duration_since(start));
         }
         n += 1;
         if now.duration_since(last_progress) > Duration::from_millis(250) {
@@ -73,14 +82,16 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
 
     let mut findings = Vec::new();
     let mut summaries = Vec::new();
-    for (_, (f, seen_in)) in found {
-        let small = minimize(engine, &f);
+    let mut found: Vec<Seen> = found.into_values().collect();
+    found.sort_by_key(|s| s.after);
+    for seen in found {
+        let small = minimize(engine, &seen.first);
         let path = write_reproducer(&opts.out_dir, &small)?;
         summaries.push(summarize(
             engine,
             &small,
             path.as_ref().map(|p| p.display().to_string()),
-            seen_in,
+            &seen,
         ));
         findings.push((small, path));
     }
@@ -108,6 +119,11 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
             .collect(),
         seconds: start.elapsed().as_secs_f64(),
         cases: Stats::get(&engine.stats.cases),
+        sweep: if sweeping {
+            format!("cut off by the time limit after {n} cases")
+        } else {
+            format!("complete, {sweep_cases} cases")
+        },
         compared: Stats::get(&engine.stats.compared),
         property_checks: Stats::get(&engine.stats.properties),
         skipped: Stats::get(&engine.stats.skipped),
@@ -137,14 +153,36 @@ fn compiler_summary(output: &str) -> String {
     parts.join("; ")
 }
 
-/// One entry per helper and input class; the variants it shows in are listed.
-fn record(found: &mut BTreeMap<String, (Finding, Vec<String>)>, f: Finding, engine: &Engine) {
-    let label = engine.variants[f.variant].label();
-    let key = f.signature.replace(&label, "*");
-    let entry = found.entry(key).or_insert_with(|| (f, Vec::new()));
-    if !entry.1.contains(&label) {
-        entry.1.push(label);
+/// Everything `check` saw of one bucket (a helper going wrong one way).
+pub struct Seen {
+    /// The first case that showed it; the reproducer is minimized from it.
+    pub first: Finding,
+    /// Variants it showed in, in the order seen.
+    pub variants: Vec<String>,
+    /// Input classes it showed for, in the order seen.
+    pub inputs: Vec<String>,
+    pub hits: u64,
+    /// Time from the start of the run to the first hit.
+    pub after: Duration,
+}
+
+fn push_new(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|x| x == item) {
+        list.push(item.to_string());
     }
+}
+
+fn record(found: &mut BTreeMap<String, Seen>, f: Finding, after: Duration) {
+    let seen = found.entry(f.signature.bucket()).or_insert_with(|| Seen {
+        variants: Vec::new(),
+        inputs: Vec::new(),
+        hits: 0,
+        after,
+        first: f.clone(),
+    });
+    seen.hits += 1;
+    push_new(&mut seen.variants, &f.signature.variant);
+    push_new(&mut seen.inputs, &f.signature.input);
 }
 
 fn helpers_compared(engine: &Engine, targets: &[Target]) -> usize {
@@ -178,12 +216,13 @@ fn random_case(rng: &mut rand_chacha::ChaCha8Rng, targets: &[Target]) -> Case {
     Case::from_bytes(target, &bytes).expect("the current format version")
 }
 
-/// A file name from the signature, made safe; an existing file with other
-/// contents keeps its name and the new one gets a numbered suffix.
+/// A file name from what broke, the input class and how, made safe (the
+/// variant is in the file's bytes); an existing file with other contents
+/// keeps its name and the new one gets a numbered suffix.
 pub fn write_reproducer(dir: &Path, f: &Finding) -> std::io::Result<Option<PathBuf>> {
     std::fs::create_dir_all(dir)?;
-    let slug: String = f
-        .signature
+    let sig = &f.signature;
+    let slug: String = format!("{} {} {}", sig.what, sig.input, sig.how)
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '_' {

@@ -20,9 +20,7 @@ fn is_type_number(name: &str) -> bool {
         && !name.ends_with("_NUM")
         && !name.contains("SHIFT")
         && !name.contains("MASK")
-        && !name.contains("BITS")
         && !name.contains("BIT")
-        && name != "SWP_MIG_TOTAL_BITS"
         && !name.starts_with("SWP_MIG_")
         && !name.starts_with("SWP_OFFSET")
         && !name.starts_with("SWP_TYPE")
@@ -69,15 +67,12 @@ impl TypeNames {
         }
     }
 
-    /// `SWP_MIGRATION_READ`, `SWP_A/SWP_B` on a collision, `swapfile 3`, or `type 31`.
-    pub fn name(&self, ty: u64) -> String {
-        if let Some((_, list)) = self.names.iter().find(|(n, _)| *n == ty) {
-            return list.join("/");
-        }
-        match self.max_swapfiles {
-            Some(max) if ty < max => format!("swapfile {ty}"),
-            _ => format!("type {ty}"),
-        }
+    /// The macro naming `ty`, `SWP_A/SWP_B` on a collision; `None` if unnamed.
+    pub fn named(&self, ty: u64) -> Option<String> {
+        self.names
+            .iter()
+            .find(|(n, _)| *n == ty)
+            .map(|(_, list)| list.join("/"))
     }
 
     /// The C spelling of a type number: its macro when it has exactly one.

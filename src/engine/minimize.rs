@@ -2,14 +2,14 @@
 //! defaults for everything the bug does not need, then as few offset bits as
 //! possible. Greedy and deterministic; each step re-runs the real check.
 
-use super::{Case, Engine, Finding};
+use super::{Case, Engine, Finding, Signature};
 use crate::call::{Knobs, Page};
 
-fn same_signature(engine: &Engine, case: &Case, signature: &str) -> Option<Finding> {
+fn same_signature(engine: &Engine, case: &Case, signature: &Signature) -> Option<Finding> {
     engine
         .run(case)
         .into_iter()
-        .find(|f| f.signature == signature)
+        .find(|f| f.signature == *signature)
 }
 
 /// Candidate simplifications of `case`, simplest first.

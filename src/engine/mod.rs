@@ -17,6 +17,7 @@ use crate::model::{Features, Model};
 use crate::oracle::{self, Variant};
 pub use case::{Case, Target};
 use leafdiff_kernel::helpers::HelperSpec;
+pub use signature::Signature;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Which checks a run performs.
@@ -44,6 +45,8 @@ pub enum FindingKind {
     Property {
         property: &'static str,
         detail: String,
+        /// The call of the breaking helper that shows it, for reproducers.
+        call: Box<Case>,
     },
 }
 
@@ -54,7 +57,7 @@ pub struct Finding {
     /// The helper the finding is about (for properties, the one that broke it).
     pub helper: &'static str,
     pub variant: usize,
-    pub signature: String,
+    pub signature: Signature,
 }
 
 /// Counts of what really ran, so that a run which compared nothing fails loudly.
@@ -150,10 +153,12 @@ impl Engine {
             Stats::bump(&self.stats.properties, 1);
             findings.extend(violations.into_iter().map(|v| {
                 let signature = signature::property(self, variant, &v, &case.args);
+                let call = Case::call(&case, v.helper, v.arg);
                 Finding {
                     kind: FindingKind::Property {
                         property: v.property,
                         detail: v.detail,
+                        call: Box::new(call),
                     },
                     helper: v.helper,
                     case: case.clone(),

@@ -14,6 +14,9 @@ pub struct Violation {
     pub helper: &'static str,
     /// The swp entry the property was checked on.
     pub entry: u64,
+    /// The argument of `helper` that shows the violation: the call a
+    /// reproducer makes.
+    pub arg: u64,
     pub detail: String,
 }
 
@@ -159,7 +162,7 @@ pub fn check(engine: &Engine, variant: usize, args: &Args) -> Vec<Violation> {
 
 fn violation(
     property: &'static str,
-    helper: &'static str,
+    (helper, arg): (&'static str, u64),
     entry: u64,
     detail: String,
 ) -> Violation {
@@ -167,6 +170,7 @@ fn violation(
         property,
         helper,
         entry,
+        arg,
         detail,
     }
 }
@@ -190,7 +194,7 @@ fn classification(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
         if (got == 1) != want {
             out.push(violation(
                 "predicate-agrees-with-softleaf_type",
-                pred,
+                (pred, e),
                 e,
                 format!("{pred}() = {} but softleaf_type() = {ty}", got == 1),
             ));
@@ -204,7 +208,7 @@ fn classification(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
     if holding.len() > 1 {
         out.push(violation(
             "classification-is-a-partition",
-            holding[1],
+            (holding[1], e),
             e,
             format!("{} all hold", holding.join(", ")),
         ));
@@ -234,7 +238,7 @@ fn classification(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
                 .map_or("softleaf_is_migration", |(p, _)| p);
             out.push(violation(
                 "migration-is-union-of-read-read_exclusive-write",
-                suspect,
+                (suspect, e),
                 e,
                 format!(
                     "softleaf_is_migration() = {} but read/read_exclusive/write = {:?} (softleaf_type() = {ty})",
@@ -282,7 +286,7 @@ fn page_table(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
     if back != e {
         out.push(violation(
             "softleaf_from_pte-inverts-softleaf_to_pte",
-            "softleaf_from_pte",
+            ("softleaf_from_pte", pte),
             e,
             format!("{to_pte}({e:#x}) = {pte:#x}, softleaf_from_pte() of it = {back:#x}"),
         ));
@@ -293,7 +297,7 @@ fn page_table(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
             if got != want {
                 out.push(violation(
                     "swap-pte-is-neither-present-nor-none",
-                    name,
+                    (name, pte),
                     e,
                     format!("{name}({pte:#x}) = {got} for the swap PTE of {e:#x}"),
                 ));
@@ -308,7 +312,7 @@ fn page_table(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
         if changed.count_ones() > 1 {
             out.push(violation(
                 "pte-flag-helper-touches-one-bit",
-                mk,
+                (mk, pte),
                 e,
                 format!("{mk}({pte:#x}) = {marked:#x} changes bits {changed:#x}"),
             ));
@@ -316,7 +320,7 @@ fn page_table(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
         if ask(v, test, pte, knobs) == Some(1) {
             out.push(violation(
                 "fresh-swap-pte-has-no-flags",
-                test,
+                (test, pte),
                 e,
                 format!("{test}({pte:#x}) holds on a PTE made by {to_pte}()"),
             ));
@@ -325,7 +329,7 @@ fn page_table(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
             if ask(v, test, marked, knobs) == Some(0) {
                 out.push(violation(
                     "pte-flag-helper-sets-what-it-tests",
-                    test,
+                    (test, marked),
                     e,
                     format!("{test}({mk}({pte:#x}) = {marked:#x}) is false"),
                 ));
@@ -334,7 +338,7 @@ fn page_table(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
                 if cleared != pte {
                     out.push(violation(
                         "pte-flag-clear-undoes-mk",
-                        clear,
+                        (clear, marked),
                         e,
                         format!("{clear}({marked:#x}) = {cleared:#x}, expected {pte:#x}"),
                     ));
@@ -345,7 +349,7 @@ fn page_table(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
             if decoded != e {
                 out.push(violation(
                     "pte-flags-do-not-change-the-entry",
-                    mk,
+                    (mk, pte),
                     e,
                     format!("softleaf_from_pte({mk}(pte) = {marked:#x}) = {decoded:#x}, expected {e:#x}"),
                 ));
@@ -382,7 +386,7 @@ fn across_variants(engine: &Engine, variant: usize, args: &Args, out: &mut Vec<V
                 if theirs != mine {
                     out.push(violation(
                         "config-independent-helpers-agree",
-                        h.name,
+                        (h.name, input),
                         args.a,
                         format!(
                             "{}({input:#x}) = {:#x} on {} but {:#x} on {}",

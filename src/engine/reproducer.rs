@@ -197,11 +197,21 @@ fn kernel_line(v: &Variant) -> String {
     s
 }
 
-/// The expected value is the model's: what the helper should answer.
-fn expected(engine: &Engine, variant: usize, case: &Case, kind: &FindingKind) -> Option<Outcome> {
+/// The call a reproducer makes and what it should answer (the model's
+/// answer): the case itself for a divergence, the breaking helper's call for
+/// a property.
+fn call_and_expected(
+    engine: &Engine,
+    variant: usize,
+    case: &Case,
+    kind: &FindingKind,
+) -> (Case, Outcome) {
     match kind {
-        FindingKind::Divergence { model, .. } => Some(*model),
-        FindingKind::Property { .. } => engine.model(variant).eval(case.helper, &case.args),
+        FindingKind::Divergence { model, .. } => (case.clone(), *model),
+        FindingKind::Property { call, .. } => {
+            let model = engine.model(variant).eval(call.helper, &call.args);
+            ((**call).clone(), model.unwrap_or_default())
+        }
     }
 }
 
@@ -216,7 +226,8 @@ pub fn kunit(
 ) -> String {
     let v = &engine.variants[variant];
     let names = TypeNames::of(v, case.args.knobs);
-    let model = expected(engine, variant, case, kind).unwrap_or_default();
+    let (case, model) = call_and_expected(engine, variant, case, kind);
+    let case = &case;
     let (setup, _) = c_arguments(case, &names);
     let (expr, want) = c_check(case, &model);
     let suite = "leafdiff";
@@ -265,7 +276,8 @@ pub fn c_program(
 ) -> String {
     let v = &engine.variants[variant];
     let names = TypeNames::of(v, case.args.knobs);
-    let model = expected(engine, variant, case, kind).unwrap_or_default();
+    let (case, model) = call_and_expected(engine, variant, case, kind);
+    let case = &case;
     let (setup, _) = c_arguments(case, &names);
     let (expr, want) = c_check(case, &model);
     let defines: Vec<String> = v
@@ -274,13 +286,15 @@ pub fn c_program(
         .iter()
         .map(|(n, val)| format!("-D{n}={val}"))
         .collect();
+    let include = v.kernel().include_dir;
+    let csrc = concat!(env!("CARGO_MANIFEST_DIR"), "/csrc");
     let want_c = match want.as_str() {
         "true" => "1".to_string(),
         "false" => "0".to_string(),
         other => other.to_string(),
     };
     let mut s = format!(
-        "/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Build against the headers leafdiff extracted (see `leafdiff info` for the directory):\n *   cc -O2 {} -I<kernel include dir> -Icsrc/shim -Icsrc repro.c csrc/runtime.c -o repro && ./repro\n */\n#include <stdio.h>\n#include \"leafdiff.h\"\n#include <linux/swap.h>\n#include <linux/leafops.h>\n\nint main(void)\n{{\n\tconst ld_args args = {{ .a = {:#x}UL, .b = {:#x}UL, .page = {{ .pfn = {:#x}UL, .device_private = {}, .anon = {}, .locked = {} }}, .la57 = {}, .swap_migration_ad_supported = {} }};\n\tunsigned long got, want = {want_c};\n\n\tld_call_begin(&args);\n",
+        "/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Build against the headers leafdiff extracted, with leafdiff's shims:\n *   cc -O2 {} -I{include} -I{csrc}/shim -I{csrc} repro.c {csrc}/runtime.c -o repro && ./repro\n */\n#include <stdio.h>\n#include \"leafdiff.h\"\n#include <linux/swap.h>\n#include <linux/leafops.h>\n\nint main(void)\n{{\n\tconst ld_args args = {{ .a = {:#x}UL, .b = {:#x}UL, .page = {{ .pfn = {:#x}UL, .device_private = {}, .anon = {}, .locked = {} }}, .la57 = {}, .swap_migration_ad_supported = {} }};\n\tunsigned long got, want = {want_c};\n\n\tld_call_begin(&args);\n",
         kernel_line(v),
         defines.join(" "),
         case.args.a, case.args.b, case.args.page.pfn,

@@ -1,18 +1,61 @@
-//! Stable names for findings: helper, variant, and a coarse class of the
-//! input, so that the thousand inputs showing one bug count as one finding.
+//! Stable names for findings. A signature says what broke (a helper, or a
+//! property and the helper breaking it), on which variant, for which coarse
+//! class of input, and how (value, warning, BUG). `check` folds signatures
+//! that differ only in variant or input class into one finding, so the
+//! thousand inputs and eight configs showing one bug read as one bug.
 
 use super::describe::TypeNames;
 use super::properties::Violation;
 use super::{Case, Engine};
 use crate::call::{Args, Outcome};
 use leafdiff_kernel::helpers::{lookup, Sig};
+use std::fmt;
 
-/// The class of a swp entry: the name of its type number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Signature {
+    /// The helper that diverged, or `property NAME | helper`.
+    pub what: String,
+    /// The variant's label.
+    pub variant: String,
+    /// The class of input: a swap type's name, `swapfile`, a PTE's kind...
+    pub input: String,
+    /// `value`, `warning` or `bug` for a divergence; `violated` for a property.
+    pub how: &'static str,
+}
+
+impl Signature {
+    /// What `check` deduplicates on: the same helper going wrong the same way.
+    pub fn bucket(&self) -> String {
+        format!("{} | {}", self.what, self.how)
+    }
+}
+
+impl fmt::Display for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} | {} | {} | {}",
+            self.what, self.variant, self.input, self.how
+        )
+    }
+}
+
+/// The class of a swap type number: its name, `swapfile` for any swap file,
+/// or `unnamed type` for a number the config gives no name.
+fn type_class(names: &TypeNames, ty: u64) -> String {
+    match names.named(ty) {
+        Some(name) => name,
+        None if names.max_swapfiles.is_some_and(|max| ty < max) => "swapfile".into(),
+        None => "unnamed type".into(),
+    }
+}
+
+/// The class of a swp entry: the class of its type, or `none`.
 fn entry_class(names: &TypeNames, entry: u64) -> String {
     if entry == 0 {
         return "none".into();
     }
-    names.name(names.split(entry).0)
+    type_class(names, names.split(entry).0)
 }
 
 /// The class of a PTE/PMD word, decoded by the variant's own helpers.
@@ -57,7 +100,7 @@ pub fn input_class(engine: &Engine, variant: usize, case: &Case) -> String {
     let pmd = case.helper.name.contains("pmd");
     match case.helper.sig {
         Sig::Const | Sig::VoidToEntry | Sig::VoidToBool => "-".into(),
-        Sig::TypeOffsetToEntry => names.name(a),
+        Sig::TypeOffsetToEntry => type_class(&names, a),
         Sig::WordToEntry | Sig::WordToPte => offset_class(a).into(),
         Sig::RadixToEntry => entry_class(&names, a >> 1),
         Sig::PageToEntry => format!(
@@ -98,23 +141,75 @@ pub fn divergence(
     case: &Case,
     c: &Outcome,
     m: &Outcome,
-) -> String {
-    format!(
-        "{} | {} | {} | {}",
-        case.helper.name,
-        engine.variants[variant].label(),
-        input_class(engine, variant, case),
-        difference(c, m)
-    )
+) -> Signature {
+    Signature {
+        what: case.helper.name.to_string(),
+        variant: engine.variants[variant].label(),
+        input: input_class(engine, variant, case),
+        how: difference(c, m),
+    }
 }
 
-pub fn property(engine: &Engine, variant: usize, v: &Violation, args: &Args) -> String {
+pub fn property(engine: &Engine, variant: usize, v: &Violation, args: &Args) -> Signature {
     let names = TypeNames::of(&engine.variants[variant], args.knobs);
-    format!(
-        "property {} | {} | {} | {}",
-        v.property,
-        v.helper,
-        engine.variants[variant].label(),
-        entry_class(&names, v.entry)
-    )
+    Signature {
+        what: format!("property {} | {}", v.property, v.helper),
+        variant: engine.variants[variant].label(),
+        input: entry_class(&names, v.entry),
+        how: "violated",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> TypeNames {
+        TypeNames::from_parts(
+            Some(24),
+            58,
+            vec![
+                (25, vec!["SWP_MIGRATION_READ"]),
+                (31, vec!["SWP_PTE_MARKER"]),
+            ],
+        )
+    }
+
+    #[test]
+    fn every_swap_file_is_one_class() {
+        let n = names();
+        assert_eq!(type_class(&n, 0), "swapfile");
+        assert_eq!(type_class(&n, 23), "swapfile");
+        assert_eq!(type_class(&n, 25), "SWP_MIGRATION_READ");
+    }
+
+    #[test]
+    fn numbers_without_a_name_are_one_class() {
+        let n = names();
+        assert_eq!(type_class(&n, 24), "unnamed type");
+        assert_eq!(type_class(&n, 1 << 40), type_class(&n, u64::MAX));
+    }
+
+    #[test]
+    fn entry_classes_follow_the_type_field() {
+        let n = names();
+        assert_eq!(entry_class(&n, 0), "none");
+        assert_eq!(entry_class(&n, 25 << 58 | 0x1234), "SWP_MIGRATION_READ");
+        assert_eq!(entry_class(&n, 3 << 58), "swapfile");
+    }
+
+    #[test]
+    fn bucket_ignores_variant_and_input() {
+        let s = |variant: &str, input: &str| Signature {
+            what: "swp_offset".into(),
+            variant: variant.into(),
+            input: input.into(),
+            how: "value",
+        };
+        assert_eq!(
+            s("k0:none", "swapfile").bucket(),
+            s("k0:SWAP", "SWP_HWPOISON").bucket()
+        );
+        assert_ne!(s("k0:none", "swapfile"), s("k0:SWAP", "swapfile"));
+    }
 }

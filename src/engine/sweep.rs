@@ -202,44 +202,44 @@ fn case(
     }
 }
 
-/// Every sweep case for `targets`, variant by variant.
+/// Every sweep case for `targets`. Helper by helper, each over every
+/// variant, so that a run cut short by its deadline has still tried the
+/// helpers it reached on every config (and can say where a bug shows).
+/// Lazy: only one helper's arguments on one variant are held at a time.
 pub fn cases<'e>(engine: &'e Engine, targets: &'e [Target]) -> impl Iterator<Item = Case> + 'e {
     let offsets = offsets();
     let entries = entries(&offsets);
-    (0..engine.variants.len()).flat_map(move |variant| {
-        let offsets = offsets.clone();
-        let entries = entries.clone();
-        KNOBS.iter().flat_map(move |&knobs| {
-            let ptes = ptes(engine, variant, knobs);
-            let mut out = Vec::new();
-            for &target in targets {
-                if target == Target::Props {
-                    let props = lookup("softleaf_type").expect("in the helper table");
-                    out.extend(entries.iter().zip(ptes.iter().cycle()).map(|(&e, &p)| {
-                        case(
-                            target,
-                            engine,
-                            variant,
-                            props,
-                            Args {
-                                a: e,
-                                b: p,
-                                knobs,
-                                ..Args::default()
-                            },
-                        )
-                    }));
-                    continue;
-                }
-                for helper in target.helpers() {
-                    out.extend(
-                        arguments(helper.sig, &entries, &ptes, &offsets, knobs)
-                            .into_iter()
-                            .map(|args| case(target, engine, variant, helper, args)),
-                    );
-                }
-            }
-            out
+    let props = lookup("softleaf_type").expect("in the helper table");
+    KNOBS.iter().flat_map(move |&knobs| {
+        let ptes: Vec<Vec<u64>> = (0..engine.variants.len())
+            .map(|v| ptes(engine, v, knobs))
+            .collect();
+        let (offsets, entries) = (offsets.clone(), entries.clone());
+        // The props target checks every entry against one swap PTE each.
+        let helpers = targets.iter().flat_map(move |&target| match target {
+            Target::Props => vec![(target, props)],
+            _ => target.helpers().into_iter().map(|h| (target, h)).collect(),
+        });
+        helpers.flat_map(move |(target, helper)| {
+            let (ptes, offsets, entries) = (ptes.clone(), offsets.clone(), entries.clone());
+            (0..engine.variants.len()).flat_map(move |variant| {
+                let args = if target == Target::Props {
+                    entries
+                        .iter()
+                        .zip(ptes[variant].iter().cycle())
+                        .map(|(&a, &b)| Args {
+                            a,
+                            b,
+                            knobs,
+                            ..Args::default()
+                        })
+                        .collect()
+                } else {
+                    arguments(helper.sig, &entries, &ptes[variant], &offsets, knobs)
+                };
+                args.into_iter()
+                    .map(move |args| case(target, engine, variant, helper, args))
+            })
         })
     })
 }

@@ -5,6 +5,8 @@ use super::ffi::ld_variant;
 #[derive(Debug)]
 pub struct KernelMeta {
     pub root: &'static str,
+    /// The extracted and (if patched) patched headers the variants compile against.
+    pub include_dir: &'static str,
     pub version: &'static str,
     /// Where it came from, e.g. `Debian linux-headers-7.3-common 7.3~rc7-1~exp1 (experimental)`.
     pub source: &'static str,
