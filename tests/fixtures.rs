@@ -1,9 +1,16 @@
 //! Planted bugs: each fixture patch, applied to the real default headers,
-//! builds leafdiff anew and `check` must find its bug and name the helper.
-//! The unpatched kernel's zero-divergence run is in tests/clean.rs.
+//! builds leafdiff anew, and `check` must find its bug and name the helper;
+//! the kernel under test without patches must show nothing. Reproducers are
+//! run for real: the KUnit test case `repro --kunit` prints is compiled
+//! against the extracted headers (with our userspace KUnit stand-in,
+//! tests/support/kunit/test.h) and must fail on the buggy kernel and pass on
+//! the fixed one.
 //!
-//! These builds share `target/fixture-builds` so dependencies compile once.
+//! Builds share `target/fixture-builds` (release: `check`'s sweep takes about
+//! a second there) and hold one lock for as long as they use that build.
+//! `check --sweep-only` makes every result independent of machine speed.
 
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Mutex;
@@ -15,194 +22,381 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn leafdiff(patches: &[&str], args: &[&str]) -> Output {
+fn fixture(name: &str) -> String {
+    root()
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// A leafdiff built with some fixture patches, on the default kernel (the
+/// fixtures are patches against it); with none, on the kernel under test.
+struct Build {
+    binary: PathBuf,
+}
+
+fn with_build<T>(patches: &[&str], body: impl FnOnce(&Build) -> T) -> T {
     let _guard = BUILD.lock().unwrap_or_else(|e| e.into_inner());
-    let patches: Vec<String> = patches
-        .iter()
-        .map(|p| root().join("tests/fixtures").join(p).display().to_string())
-        .collect();
-    let out = Command::new(env!("CARGO"))
-        .current_dir(root())
-        .args(["run", "--quiet", "--bin", "leafdiff", "--"])
-        .args(args)
-        .env("LEAFDIFF_PATCHES", patches.join(":"))
-        .env("CARGO_TARGET_DIR", root().join("target/fixture-builds"))
-        .output()
-        .expect("cargo runs");
+    let target_dir = root().join("target/fixture-builds");
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.current_dir(root())
+        .args(["build", "--release", "--quiet", "--bin", "leafdiff"])
+        .env("CARGO_TARGET_DIR", &target_dir);
+    if patches.is_empty() {
+        cmd.env_remove("LEAFDIFF_PATCHES");
+    } else {
+        let list: Vec<String> = patches.iter().map(|p| fixture(p)).collect();
+        cmd.env("LEAFDIFF_PATCHES", list.join(":"))
+            .env_remove("LEAFDIFF_KERNEL");
+    }
+    let out = cmd.output().expect("cargo runs");
     assert!(
-        out.status.code().is_some_and(|c| c <= 1),
-        "leafdiff {args:?} with {patches:?} failed to run:\n{}",
+        out.status.success(),
+        "building leafdiff with {patches:?} failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    out
+    body(&Build {
+        binary: target_dir.join("release/leafdiff"),
+    })
 }
 
-fn check(fixture: &str, extra: &[&str], out_dir: &Path) -> (i32, String) {
-    let dir = out_dir.display().to_string();
-    let mut args = vec!["check", "--time", "10", "--out", dir.as_str()];
-    args.extend_from_slice(extra);
-    let out = leafdiff(&[fixture], &args);
-    (
-        out.status.code().unwrap(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
-
-fn assert_found(fixture: &str, helpers: &[&str]) {
-    let tmp = tempfile::tempdir().unwrap();
-    let (code, report) = check(fixture, &[], tmp.path());
-    assert_eq!(code, 1, "{fixture}: check should exit 1, report:\n{report}");
-    for h in helpers {
+impl Build {
+    fn run(&self, args: &[&str]) -> Output {
+        let out = Command::new(&self.binary)
+            .args(args)
+            .output()
+            .expect("leafdiff runs");
         assert!(
-            report.contains(h),
-            "{fixture}: report does not name {h}:\n{report}"
+            out.status.code().is_some_and(|c| c <= 1),
+            "leafdiff {args:?} failed to run:\n{}",
+            String::from_utf8_lossy(&out.stderr)
         );
+        out
     }
+
+    /// `check` with its JSON report; findings' reproducers go to `out`.
+    fn check(&self, out: &Path, extra: &[&str]) -> (i32, Value) {
+        let dir = out.display().to_string();
+        let report = out.join("report.md");
+        let report_arg = report.display().to_string();
+        let mut args = vec!["check", "--out", &dir, "--report", &report_arg];
+        args.extend_from_slice(extra);
+        if !extra.contains(&"--time") {
+            // A bound, not a goal: --sweep-only ends in seconds.
+            args.extend(["--time", "600"]);
+        }
+        let code = self.run(&args).status.code().unwrap();
+        let json = std::fs::read_to_string(report.with_extension("json")).unwrap();
+        (code, serde_json::from_str(&json).unwrap())
+    }
+
+    fn repro(&self, file: &Path, extra: &[&str]) -> (i32, String) {
+        let file = file.display().to_string();
+        let mut args = vec!["repro", file.as_str()];
+        args.extend_from_slice(extra);
+        let out = self.run(&args);
+        (
+            out.status.code().unwrap(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    }
+}
+
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+fn findings(report: &Value) -> &[Value] {
+    report["findings"].as_array().map_or(&[], Vec::as_slice)
+}
+
+/// The first finding about `helper` (divergence or property).
+fn finding<'r>(report: &'r Value, helper: &str) -> &'r Value {
+    findings(report)
+        .iter()
+        .find(|f| f["helper"] == helper)
+        .unwrap_or_else(|| panic!("no finding names {helper}:\n{report:#}"))
+}
+
+fn blamed(report: &Value) -> Vec<&str> {
+    findings(report)
+        .iter()
+        .filter_map(|f| f["helper"].as_str())
+        .collect()
+}
+
+/// Builds with `fixture`, sweeps, and checks that every helper in `helpers`
+/// is blamed; returns the report for more specific checks. Each finding's
+/// reproducer must reproduce on the same build.
+fn assert_found(fixture: &str, helpers: &[&str]) -> Value {
+    with_build(&[fixture], |b| {
+        let tmp = tempfile::tempdir().unwrap();
+        let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
+        assert_eq!(code, 1, "{fixture}: check should exit 1:\n{report:#}");
+        for h in helpers {
+            finding(&report, h);
+        }
+        for f in findings(&report) {
+            let file = PathBuf::from(f["reproducer"].as_str().expect("a reproducer"));
+            let (code, shown) = b.repro(&file, &["--kunit"]);
+            assert_eq!(code, 1, "{} does not reproduce:\n{shown}", file.display());
+            assert!(
+                shown.contains(f["helper"].as_str().unwrap())
+                    && shown.contains("kunit_test_suite("),
+                "{shown}"
+            );
+        }
+        report
+    })
+}
+
+#[test]
+fn kernel_under_test_shows_no_divergence() {
+    with_build(&[], |b| {
+        let tmp = tempfile::tempdir().unwrap();
+        let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
+        assert_eq!(code, 0, "{report:#}");
+        assert!(findings(&report).is_empty() && strings(&report["build_findings"]).is_empty());
+        assert!(
+            report["compared"].as_u64().unwrap() > 1_000_000,
+            "{report:#}"
+        );
+        assert!(
+            report["property_checks"].as_u64().unwrap() > 10_000,
+            "{report:#}"
+        );
+        assert!(report["sweep"].as_str().unwrap().starts_with("complete"));
+        // The random phase too, for a few seconds.
+        let (code, report) = b.check(tmp.path(), &["--time", "5", "--seed", "7"]);
+        assert_eq!(code, 0, "{report:#}");
+    });
 }
 
 #[test]
 fn dropped_softleaf_type_case_is_found() {
-    assert_found(
+    let report = assert_found(
         "drop-softleaf-type-case.patch",
-        &["softleaf_type", "SWP_HWPOISON"],
+        &["softleaf_type", "softleaf_is_hwpoison"],
     );
+    let f = finding(&report, "softleaf_type");
+    assert_eq!(strings(&f["inputs"]), ["SWP_HWPOISON"]);
+    // SWP_HWPOISON exists only with CONFIG_MEMORY_FAILURE.
+    let seen = strings(&f["seen_in"]);
+    assert!(!seen.is_empty() && seen.iter().all(|v| v.contains("MEMORY_FAILURE")));
 }
 
 #[test]
 fn predicate_accepting_wrong_type_is_found() {
-    assert_found(
+    let report = assert_found(
         "predicate-wrong-type.patch",
         &["softleaf_is_device_private_write"],
     );
+    let f = finding(&report, "softleaf_is_device_private_write");
+    assert!(strings(&f["inputs"]).contains(&"SWP_DEVICE_READ"), "{f:#}");
+    assert!(!blamed(&report).contains(&"softleaf_is_device_private"));
 }
 
 #[test]
 fn young_and_dirty_confused_is_found() {
     assert_found(
         "young-dirty-confused.patch",
-        &["make_migration_entry_young"],
+        &[
+            "SWP_MIG_YOUNG_BIT",
+            "make_migration_entry_young",
+            "softleaf_is_migration_young",
+        ],
     );
 }
 
 #[test]
 fn pte_flag_on_wrong_bit_is_found() {
-    assert_found("pte-flag-wrong-bit.patch", &["pte_swp_mkexclusive"]);
+    let report = assert_found(
+        "pte-flag-wrong-bit.patch",
+        &["pte_swp_mkexclusive", "pte_swp_exclusive"],
+    );
+    assert!(!blamed(&report).contains(&"pte_swp_mksoft_dirty"));
 }
 
 #[test]
 fn offset_mask_one_bit_short_is_found() {
-    assert_found("offset-mask-short.patch", &["swp_offset"]);
+    assert_found(
+        "offset-mask-short.patch",
+        &["SWP_OFFSET_MASK", "swp_offset", "swp_entry"],
+    );
 }
 
 #[test]
 fn arch_offset_encoding_error_is_found() {
-    assert_found("arch-offset-not-inverted.patch", &["softleaf_from_pte"]);
+    let report = assert_found(
+        "arch-offset-not-inverted.patch",
+        &["__swp_entry", "swp_entry_to_pte", "softleaf_from_pte"],
+    );
+    // The arch-independent entry layer is not at fault.
+    for h in ["swp_entry", "swp_offset", "softleaf_type"] {
+        assert!(!blamed(&report).contains(&h), "{h} blamed:\n{report:#}");
+    }
 }
 
 // The device-private migration series (DESIGN §5).
 
-fn reproducer_for(dir: &Path, helper: &str) -> PathBuf {
-    std::fs::read_dir(dir)
+const READ_BUG: &str = "device-migration-series-read-bug.patch";
+const SERIES: &str = "device-migration-series.patch";
+
+/// Compiles the KUnit test case `kunit` for `build`'s kernel with the
+/// command line its `--c` reproducer prints, runs it and returns its exit
+/// status and output.
+fn run_kunit(kunit: &str, c_program: &str, dir: &Path) -> (i32, String) {
+    let line = c_program
+        .lines()
+        .find_map(|l| l.trim_start_matches(" *").trim().strip_prefix("cc "))
+        .expect("the C reproducer says how to build it");
+    let source = dir.join("leafdiff_kunit.c");
+    std::fs::write(&source, kunit).unwrap();
+    let exe = dir.join("leafdiff_kunit");
+    let mut args: Vec<String> = line
+        .split(" && ")
+        .next()
         .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(helper))
-        .unwrap_or_else(|| panic!("no reproducer for {helper} in {}", dir.display()))
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    for a in args.iter_mut() {
+        if a == "repro.c" {
+            *a = source.display().to_string();
+        } else if a == "repro" {
+            *a = exe.display().to_string();
+        }
+    }
+    args.push(format!("-I{}", root().join("tests/support").display()));
+    let cc = Command::new("cc").args(&args).output().unwrap();
+    assert!(
+        cc.status.success(),
+        "the KUnit reproducer does not compile:\n{}\n{kunit}",
+        String::from_utf8_lossy(&cc.stderr)
+    );
+    let run = Command::new(&exe).output().unwrap();
+    (
+        run.status.code().unwrap(),
+        String::from_utf8_lossy(&run.stdout).into_owned(),
+    )
 }
 
 #[test]
 fn reviewed_read_predicate_bug_is_found_and_reproduced() {
-    let fixture = "device-migration-series-read-bug.patch";
     let tmp = tempfile::tempdir().unwrap();
-    let (code, report) = check(fixture, &[], tmp.path());
-    assert_eq!(code, 1, "{report}");
-    for want in [
-        "softleaf_is_migration_read",
-        "SWP_MIGRATION_DEVICE_READ",
-        "seen in: k0:MIGRATION+DEVICE_PRIVATE",
-    ] {
-        assert!(report.contains(want), "report lacks {want}:\n{report}");
-    }
-    assert!(
-        !report.contains("### `softleaf_is_migration_write"),
-        "a consistent predicate was blamed:\n{report}"
-    );
+    let kunit = with_build(&[READ_BUG], |b| {
+        let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
+        assert_eq!(code, 1, "{report:#}");
+        let f = finding(&report, "softleaf_is_migration_read");
+        assert_eq!(f["kind"], "divergence");
+        assert_eq!(strings(&f["inputs"]), ["SWP_MIGRATION_DEVICE_READ"]);
+        // Exactly the configs that have the device-private types.
+        let with_device_private: Vec<&str> = strings(&report["variants"])
+            .into_iter()
+            .filter(|v| v.contains("DEVICE_PRIVATE"))
+            .collect();
+        let mut seen = strings(&f["seen_in"]);
+        seen.sort_unstable();
+        let mut want = with_device_private.clone();
+        want.sort_unstable();
+        assert_eq!(seen, want);
+        // The three consistent predicates are not blamed.
+        for h in [
+            "softleaf_is_migration",
+            "softleaf_is_migration_write",
+            "softleaf_is_migration_read_exclusive",
+        ] {
+            assert!(!blamed(&report).contains(&h), "{h} blamed:\n{report:#}");
+        }
 
-    let props = tempfile::tempdir().unwrap();
-    let (code, report) = check(fixture, &["--only", "props"], props.path());
-    assert_eq!(
-        code, 1,
-        "the model-free properties alone must find it:\n{report}"
-    );
-    assert!(report.contains("softleaf_is_migration_read"), "{report}");
+        // The model-free properties alone find it too.
+        let props = tempfile::tempdir().unwrap();
+        let (code, report) = b.check(props.path(), &["--sweep-only", "--only", "props"]);
+        assert_eq!(code, 1, "{report:#}");
+        let p = finding(&report, "softleaf_is_migration_read");
+        assert_eq!(p["kind"], "property");
+        assert_eq!(strings(&p["inputs"]), ["SWP_MIGRATION_DEVICE_READ"]);
 
-    let repro = reproducer_for(tmp.path(), "softleaf_is_migration_read");
-    let repro_arg = repro.display().to_string();
-    let out = leafdiff(&[fixture], &["repro", &repro_arg, "--kunit"]);
-    let kunit = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{kunit}");
-    assert!(
-        kunit.contains("swp_entry(SWP_MIGRATION_DEVICE_READ, 0x0UL)"),
-        "{kunit}"
-    );
-    assert!(
-        kunit.contains("KUNIT_EXPECT_TRUE(test, !!softleaf_is_migration_read(entry));"),
-        "{kunit}"
-    );
-    assert!(kunit.contains("kunit_test_suite("), "{kunit}");
+        let repro = PathBuf::from(f["reproducer"].as_str().unwrap());
+        let (code, kunit) = b.repro(&repro, &["--kunit"]);
+        assert_eq!(code, 1, "{kunit}");
+        assert!(
+            kunit.contains("swp_entry(SWP_MIGRATION_DEVICE_READ, 0x0UL)")
+                && kunit.contains("KUNIT_EXPECT_TRUE(test, !!softleaf_is_migration_read(entry));"),
+            "{kunit}"
+        );
+        let (_, c_program) = b.repro(&repro, &["--c"]);
+        let (code, out) = run_kunit(&kunit, &c_program, tmp.path());
+        assert_eq!(code, 1, "the KUnit test passes on the buggy kernel:\n{out}");
 
-    // The fuzzer's minimized crash (cargo fuzz tmin), kept in the regression
-    // corpus that tests/corpus.rs replays on every build, still reproduces here.
-    let regression =
-        root().join("corpus/regressions/diff_entry/softleaf_is_migration_read-device-read");
-    let out = leafdiff(&[fixture], &["repro", &regression.display().to_string()]);
-    let shown = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{shown}");
-    assert!(
-        shown.contains("softleaf_is_migration_read(swp_entry(SWP_MIGRATION_DEVICE_READ"),
-        "{shown}"
-    );
+        // A property reproducer's KUnit test checks the breaking helper.
+        let props_repro = PathBuf::from(p["reproducer"].as_str().unwrap());
+        let (code, props_kunit) = b.repro(&props_repro, &["--kunit"]);
+        assert_eq!(code, 1);
+        let (code, out) = run_kunit(&props_kunit, &c_program, tmp.path());
+        assert_eq!(code, 1, "the property's KUnit test passes:\n{out}");
 
-    // The same case on the consistent series: no divergence.
-    let out = leafdiff(&["device-migration-series.patch"], &["repro", &repro_arg]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+        // The fuzzer's minimized crash (cargo fuzz tmin), kept in the
+        // regression corpus that tests/corpus.rs replays on every build,
+        // still reproduces here.
+        let regression =
+            root().join("corpus/regressions/diff_entry/softleaf_is_migration_read-device-read");
+        let (code, shown) = b.repro(&regression, &[]);
+        assert_eq!(code, 1, "{shown}");
+        assert!(
+            shown.contains("softleaf_is_migration_read(swp_entry(SWP_MIGRATION_DEVICE_READ"),
+            "{shown}"
+        );
+        kunit
+    });
+
+    // On the consistent series: the same case shows nothing and the same
+    // KUnit test passes.
+    with_build(&[SERIES], |b| {
+        let regression =
+            root().join("corpus/regressions/diff_entry/softleaf_is_migration_read-device-read");
+        let (code, shown) = b.repro(&regression, &[]);
+        assert_eq!(code, 0, "{shown}");
+        let (_, fixed_c) = b.repro(&regression, &["--c"]);
+        let (code, out) = run_kunit(&kunit, &fixed_c, tmp.path());
+        assert_eq!(code, 0, "the KUnit test fails on the fixed kernel:\n{out}");
+    });
 }
 
 #[test]
 fn consistent_series_shows_no_divergence() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = leafdiff(
-        &["device-migration-series.patch"],
-        &[
-            "check",
-            "--time",
-            "20",
-            "--out",
-            &tmp.path().display().to_string(),
-        ],
-    );
-    let report = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{report}");
-    assert!(report.contains("No divergences."), "{report}");
-    let info = leafdiff(&["device-migration-series.patch"], &["info"]);
-    let info = String::from_utf8_lossy(&info.stdout);
-    assert!(
-        info.contains("device-private migration series: present"),
-        "{info}"
-    );
-    assert!(info.contains("SOFTLEAF_MIGRATION_DEVICE_READ"), "{info}");
+    with_build(&[SERIES], |b| {
+        let tmp = tempfile::tempdir().unwrap();
+        let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
+        assert_eq!(code, 0, "{report:#}");
+        let (code, report) = b.check(tmp.path(), &["--time", "5", "--seed", "3"]);
+        assert_eq!(code, 0, "{report:#}");
+        let info = b.run(&["info"]);
+        let info = String::from_utf8_lossy(&info.stdout);
+        assert!(
+            info.contains("device-private migration series: present"),
+            "{info}"
+        );
+        assert!(info.contains("SOFTLEAF_MIGRATION_DEVICE_READ"), "{info}");
+    });
 }
 
 #[test]
 fn colliding_type_number_is_found_with_both_names() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (code, report) = check("device-migration-type-collision.patch", &[], tmp.path());
-    assert_eq!(code, 1, "{report}");
-    for name in ["SWP_MIGRATION_DEVICE_WRITE", "SWP_DEVICE_EXCLUSIVE"] {
-        assert!(report.contains(name), "report lacks {name}:\n{report}");
-    }
+    with_build(&["device-migration-type-collision.patch"], |b| {
+        let tmp = tempfile::tempdir().unwrap();
+        let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
+        assert_eq!(code, 1, "{report:#}");
+        let build = strings(&report["build_findings"]);
+        assert!(!build.is_empty(), "{report:#}");
+        for b in build {
+            assert!(b.contains("DEVICE_PRIVATE"), "{b}");
+            for name in ["SWP_MIGRATION_DEVICE_WRITE", "SWP_DEVICE_EXCLUSIVE"] {
+                assert!(b.contains(name), "{b} lacks {name}");
+            }
+        }
+    });
 }
