@@ -3,12 +3,16 @@
 
 #[cfg(feature = "libfuzzer")]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    std::hint::black_box(leafdiff::engine::Case::from_bytes(leafdiff::engine::Target::Entry, data).ok());
+    std::hint::black_box(
+        leafdiff::engine::Case::from_bytes(leafdiff::engine::Target::Entry, data).ok(),
+    );
 });
 
 #[cfg(feature = "afl")]
 fn main() {
     afl::fuzz!(|data: &[u8]| {
-        std::hint::black_box(leafdiff::engine::Case::from_bytes(leafdiff::engine::Target::Entry, data).ok());
+        std::hint::black_box(
+            leafdiff::engine::Case::from_bytes(leafdiff::engine::Target::Entry, data).ok(),
+        );
     });
 }

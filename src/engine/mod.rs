@@ -82,6 +82,8 @@ impl Stats {
 pub struct Engine {
     pub variants: &'static [Variant],
     models: Vec<Model>,
+    /// The variants of each kernel that has any, in kernel order.
+    by_kernel: Vec<Vec<usize>>,
     pub checks: Checks,
     pub stats: Stats,
 }
@@ -90,9 +92,18 @@ impl Engine {
     pub fn new(checks: Checks) -> Engine {
         let variants = oracle::variants();
         let models = variants.iter().map(model_for).collect();
+        let by_kernel = (0..oracle::kernels().len().max(1))
+            .map(|k| {
+                (0..variants.len())
+                    .filter(|&i| variants[i].meta.kernel == k)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|of_kernel| !of_kernel.is_empty())
+            .collect();
         Engine {
             variants,
             models,
+            by_kernel,
             checks,
             stats: Stats::default(),
         }
@@ -105,11 +116,12 @@ impl Engine {
     /// The variant a case selects: its kernel and exact config if built,
     /// otherwise the config bits pick among that kernel's variants.
     pub fn variant_for(&self, case: &Case) -> usize {
-        let kernels = oracle::kernels().len().max(1);
-        let kernel = case.kernel as usize % kernels;
-        let of_kernel: Vec<usize> = (0..self.variants.len())
-            .filter(|&i| self.variants[i].meta.kernel == kernel)
-            .collect();
+        let kernel = case.kernel as usize;
+        let of_kernel = self
+            .by_kernel
+            .iter()
+            .find(|of| self.variants[of[0]].meta.kernel == kernel)
+            .unwrap_or(&self.by_kernel[kernel % self.by_kernel.len()]);
         of_kernel
             .iter()
             .copied()

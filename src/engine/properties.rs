@@ -5,7 +5,8 @@
 use super::Engine;
 use crate::call::{Args, Knobs};
 use crate::oracle::Variant;
-use leafdiff_kernel::helpers::lookup;
+use leafdiff_kernel::helpers::{lookup, HelperSpec, SOFTLEAF_TYPES};
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
@@ -20,21 +21,21 @@ pub struct Violation {
     pub detail: String,
 }
 
-/// Calls a helper by name on a variant, `None` when the variant lacks it.
-fn ask(v: &Variant, name: &str, a: u64, knobs: Knobs) -> Option<u64> {
+/// Calls a helper on a variant, `None` when the variant lacks it.
+fn ask(v: &Variant, helper: &HelperSpec, a: u64, knobs: Knobs) -> Option<u64> {
     let args = Args {
         a,
         knobs,
         ..Args::default()
     };
-    v.eval(lookup(name)?, &args).map(|o| o.value)
+    v.eval(helper, &args).map(|o| o.value)
 }
 
 /// Each classification predicate and the `enum softleaf_type` enumerators it
 /// accepts. The device-private migration types are specialisations of the
 /// migration types (DESIGN §5): each migration predicate accepts its device twin.
 /// Enumerators a kernel does not define are simply never seen.
-pub const PREDICATES: &[(&str, &[&str])] = &[
+const PREDICATES: &[(&str, &[&str])] = &[
     ("softleaf_is_swap", &["SOFTLEAF_SWAP"]),
     (
         "softleaf_is_migration",
@@ -104,6 +105,13 @@ pub const PREDICATES: &[(&str, &[&str])] = &[
     ("softleaf_is_marker", &["SOFTLEAF_MARKER"]),
 ];
 
+/// The parts `softleaf_is_migration` is the union of.
+const MIGRATION_PARTS: [&str; 3] = [
+    "softleaf_is_migration_read",
+    "softleaf_is_migration_read_exclusive",
+    "softleaf_is_migration_write",
+];
+
 /// Top-level classes: at most one holds for any entry.
 const CLASSES: &[&str] = &[
     "softleaf_is_swap",
@@ -131,7 +139,7 @@ const PTE_FLAGS: &[(&str, &str, &str)] = &[
 
 /// Helpers whose meaning no config option changes: every variant of a kernel
 /// must agree on them (and kernels too, where both define them).
-pub const CONFIG_INDEPENDENT: &[&str] = &[
+const CONFIG_INDEPENDENT: &[&str] = &[
     "swp_entry",
     "swp_type",
     "swp_offset",
@@ -151,12 +159,94 @@ pub const CONFIG_INDEPENDENT: &[&str] = &[
     "swp_to_radix_entry",
 ];
 
+/// The tables above with their names resolved once: the `props` fuzz target
+/// runs these checks per input and must not hash strings to do it.
+struct Helpers {
+    softleaf_type: &'static HelperSpec,
+    predicates: Vec<Predicate>,
+    migration: usize,
+    swp_type: &'static HelperSpec,
+    swp_offset: &'static HelperSpec,
+    swp_type_bits: &'static HelperSpec,
+    swp_offset_shift: &'static HelperSpec,
+    softleaf_to_pte: &'static HelperSpec,
+    swp_entry_to_pte: &'static HelperSpec,
+    softleaf_from_pte: &'static HelperSpec,
+    pte_present: &'static HelperSpec,
+    pte_none: &'static HelperSpec,
+    flags: Vec<[&'static HelperSpec; 3]>,
+    /// Each config-independent helper, and whether it takes a PTE (else an entry).
+    config_independent: Vec<(&'static HelperSpec, bool)>,
+}
+
+struct Predicate {
+    helper: &'static HelperSpec,
+    /// Bit `i` set: accepts `SOFTLEAF_TYPES[i]`.
+    accepts: u64,
+    class: bool,
+    migration_part: bool,
+}
+
+fn spec(name: &str) -> &'static HelperSpec {
+    lookup(name).unwrap_or_else(|| panic!("{name} is in the helper table"))
+}
+
+fn helpers() -> &'static Helpers {
+    static HELPERS: OnceLock<Helpers> = OnceLock::new();
+    HELPERS.get_or_init(|| {
+        let predicates: Vec<Predicate> = PREDICATES
+            .iter()
+            .map(|(name, accepts)| Predicate {
+                helper: spec(name),
+                accepts: SOFTLEAF_TYPES
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| accepts.contains(t))
+                    .fold(0, |m, (i, _)| m | 1 << i),
+                class: CLASSES.contains(name),
+                migration_part: MIGRATION_PARTS.contains(name),
+            })
+            .collect();
+        Helpers {
+            softleaf_type: spec("softleaf_type"),
+            migration: PREDICATES
+                .iter()
+                .position(|(n, _)| *n == "softleaf_is_migration")
+                .expect("softleaf_is_migration is a predicate"),
+            predicates,
+            swp_type: spec("swp_type"),
+            swp_offset: spec("swp_offset"),
+            swp_type_bits: spec("SWP_TYPE_BITS"),
+            swp_offset_shift: spec("SWP_OFFSET_SHIFT"),
+            softleaf_to_pte: spec("softleaf_to_pte"),
+            swp_entry_to_pte: spec("swp_entry_to_pte"),
+            softleaf_from_pte: spec("softleaf_from_pte"),
+            pte_present: spec("pte_present"),
+            pte_none: spec("pte_none"),
+            flags: PTE_FLAGS
+                .iter()
+                .map(|(mk, test, clear)| [spec(mk), spec(test), spec(clear)])
+                .collect(),
+            config_independent: CONFIG_INDEPENDENT
+                .iter()
+                .map(|name| {
+                    let takes_pte = name.starts_with("pte_")
+                        || name.contains("from_pte")
+                        || name.starts_with("__pte");
+                    (spec(name), takes_pte)
+                })
+                .collect(),
+        }
+    })
+}
+
 pub fn check(engine: &Engine, variant: usize, args: &Args) -> Vec<Violation> {
+    let h = helpers();
     let v = &engine.variants[variant];
     let mut out = Vec::new();
-    classification(v, args.a, args.knobs, &mut out);
-    page_table(v, args.a, args.knobs, &mut out);
-    across_variants(engine, variant, args, &mut out);
+    classification(h, v, args.a, args.knobs, &mut out);
+    page_table(h, v, args.a, args.knobs, &mut out);
+    across_variants(h, engine, variant, args, &mut out);
     out
 }
 
@@ -175,35 +265,33 @@ fn violation(
     }
 }
 
-fn type_name(v: &Variant, entry: u64, knobs: Knobs) -> Option<&'static str> {
-    let raw_index = ask(v, "softleaf_type", entry, knobs)?;
-    leafdiff_kernel::helpers::SOFTLEAF_TYPES
-        .get(raw_index as usize)
-        .copied()
-}
-
-fn classification(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
-    let Some(ty) = type_name(v, e, knobs) else {
+fn classification(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
+    let Some(index) = ask(v, h.softleaf_type, e, knobs) else {
         return;
     };
-    for (pred, accepts) in PREDICATES {
-        let Some(got) = ask(v, pred, e, knobs) else {
-            continue;
-        };
-        let want = accepts.contains(&ty);
-        if (got == 1) != want {
+    let Some(ty) = SOFTLEAF_TYPES.get(index as usize) else {
+        return;
+    };
+    let mut answers = [None; PREDICATES.len()];
+    for (p, answer) in h.predicates.iter().zip(answers.iter_mut()) {
+        *answer = ask(v, p.helper, e, knobs).map(|x| x == 1);
+        let Some(got) = *answer else { continue };
+        if got != (p.accepts >> index & 1 == 1) {
+            let name = p.helper.name;
             out.push(violation(
                 "predicate-agrees-with-softleaf_type",
-                (pred, e),
+                (name, e),
                 e,
-                format!("{pred}() = {} but softleaf_type() = {ty}", got == 1),
+                format!("{name}() = {got} but softleaf_type() = {ty}"),
             ));
         }
     }
-    let holding: Vec<&str> = CLASSES
+    let holding: Vec<&str> = h
+        .predicates
         .iter()
-        .copied()
-        .filter(|c| ask(v, c, e, knobs) == Some(1))
+        .zip(answers)
+        .filter(|(p, a)| p.class && *a == Some(true))
+        .map(|(p, _)| p.helper.name)
         .collect();
     if holding.len() > 1 {
         out.push(violation(
@@ -213,37 +301,30 @@ fn classification(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
             format!("{} all hold", holding.join(", ")),
         ));
     }
-    let migration = ask(v, "softleaf_is_migration", e, knobs);
-    let parts: Vec<(&'static str, u64)> = [
-        "softleaf_is_migration_read",
-        "softleaf_is_migration_read_exclusive",
-        "softleaf_is_migration_write",
-    ]
-    .into_iter()
-    .filter_map(|p| Some((p, ask(v, p, e, knobs)?)))
-    .collect();
-    if let (Some(m), 3) = (migration, parts.len()) {
-        let union = parts.iter().any(|(_, x)| *x == 1);
-        if (m == 1) != union {
+    let parts: Vec<(&Predicate, bool)> = h
+        .predicates
+        .iter()
+        .zip(answers)
+        .filter(|(p, _)| p.migration_part)
+        .filter_map(|(p, a)| Some((p, a?)))
+        .collect();
+    if let (Some(whole), 3) = (answers[h.migration], parts.len()) {
+        let union = parts.iter().any(|(_, x)| *x);
+        if whole != union {
             // Blame the part that is out of line with the whole: when the
             // whole holds and no part does, each part is suspect; name the
             // one matching the entry's type.
             let suspect = parts
                 .iter()
-                .find(|(p, _)| {
-                    PREDICATES
-                        .iter()
-                        .any(|(name, acc)| name == p && acc.contains(&ty))
-                })
-                .map_or("softleaf_is_migration", |(p, _)| p);
+                .find(|(p, _)| p.accepts >> index & 1 == 1)
+                .map_or("softleaf_is_migration", |(p, _)| p.helper.name);
             out.push(violation(
                 "migration-is-union-of-read-read_exclusive-write",
                 (suspect, e),
                 e,
                 format!(
-                    "softleaf_is_migration() = {} but read/read_exclusive/write = {:?} (softleaf_type() = {ty})",
-                    m == 1,
-                    parts.iter().map(|(_, x)| *x == 1).collect::<Vec<_>>()
+                    "softleaf_is_migration() = {whole} but read/read_exclusive/write = {:?} (softleaf_type() = {ty})",
+                    parts.iter().map(|(_, x)| *x).collect::<Vec<_>>()
                 ),
             ));
         }
@@ -251,18 +332,18 @@ fn classification(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
 }
 
 /// Bits the arch's swap PTE holds for type and offset.
-fn arch_capacity(v: &Variant, knobs: Knobs) -> Option<(u32, u32)> {
-    let type_bits = ask(v, "SWP_TYPE_BITS", 0, knobs)? as u32;
-    let shift = ask(v, "SWP_OFFSET_SHIFT", 0, knobs)? as u32;
+fn arch_capacity(h: &Helpers, v: &Variant, knobs: Knobs) -> Option<(u32, u32)> {
+    let type_bits = ask(v, h.swp_type_bits, 0, knobs)? as u32;
+    let shift = ask(v, h.swp_offset_shift, 0, knobs)? as u32;
     Some((type_bits, 64 - shift))
 }
 
-fn page_table(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
-    let (Some(ty), Some(off)) = (ask(v, "swp_type", e, knobs), ask(v, "swp_offset", e, knobs))
+fn page_table(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
+    let (Some(ty), Some(off)) = (ask(v, h.swp_type, e, knobs), ask(v, h.swp_offset, e, knobs))
     else {
         return;
     };
-    let Some((type_bits, offset_bits)) = arch_capacity(v, knobs) else {
+    let Some((type_bits, offset_bits)) = arch_capacity(h, v, knobs) else {
         return;
     };
     // x86 inverts the offset, so type 0 with an all-ones offset would encode
@@ -272,15 +353,15 @@ fn page_table(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
     if e == 0 || ty >= 1 << type_bits || off >= 1 << offset_bits || encodes_to_none {
         return;
     }
-    let to_pte = if v.has("softleaf_to_pte") {
-        "softleaf_to_pte"
-    } else {
-        "swp_entry_to_pte"
-    };
-    let Some(pte) = ask(v, to_pte, e, knobs) else {
+    let (to_pte, Some(pte)) = [h.softleaf_to_pte, h.swp_entry_to_pte]
+        .into_iter()
+        .map(|to| (to.name, ask(v, to, e, knobs)))
+        .find(|(_, pte)| pte.is_some())
+        .unwrap_or(("", None))
+    else {
         return;
     };
-    let Some(back) = ask(v, "softleaf_from_pte", pte, knobs) else {
+    let Some(back) = ask(v, h.softleaf_from_pte, pte, knobs) else {
         return;
     };
     if back != e {
@@ -292,22 +373,22 @@ fn page_table(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
         ));
         return;
     }
-    for (name, want) in [("pte_present", 0), ("pte_none", 0)] {
-        if let Some(got) = ask(v, name, pte, knobs) {
-            if got != want {
-                out.push(violation(
-                    "swap-pte-is-neither-present-nor-none",
-                    (name, pte),
-                    e,
-                    format!("{name}({pte:#x}) = {got} for the swap PTE of {e:#x}"),
-                ));
-            }
+    for test in [h.pte_present, h.pte_none] {
+        if let Some(got) = ask(v, test, pte, knobs).filter(|&got| got != 0) {
+            let name = test.name;
+            out.push(violation(
+                "swap-pte-is-neither-present-nor-none",
+                (name, pte),
+                e,
+                format!("{name}({pte:#x}) = {got} for the swap PTE of {e:#x}"),
+            ));
         }
     }
-    for (mk, test, clear) in PTE_FLAGS {
+    for &[mk, test, clear] in &h.flags {
         let Some(marked) = ask(v, mk, pte, knobs) else {
             continue;
         };
+        let (mk, test_name, clear_name) = (mk.name, test.name, clear.name);
         let changed = marked ^ pte;
         if changed.count_ones() > 1 {
             out.push(violation(
@@ -320,85 +401,81 @@ fn page_table(v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
         if ask(v, test, pte, knobs) == Some(1) {
             out.push(violation(
                 "fresh-swap-pte-has-no-flags",
-                (test, pte),
+                (test_name, pte),
                 e,
-                format!("{test}({pte:#x}) holds on a PTE made by {to_pte}()"),
+                format!("{test_name}({pte:#x}) holds on a PTE made by {to_pte}()"),
             ));
         }
         if changed != 0 {
             if ask(v, test, marked, knobs) == Some(0) {
                 out.push(violation(
                     "pte-flag-helper-sets-what-it-tests",
-                    (test, marked),
+                    (test_name, marked),
                     e,
-                    format!("{test}({mk}({pte:#x}) = {marked:#x}) is false"),
+                    format!("{test_name}({mk}({pte:#x}) = {marked:#x}) is false"),
                 ));
             }
-            if let Some(cleared) = ask(v, clear, marked, knobs) {
-                if cleared != pte {
-                    out.push(violation(
-                        "pte-flag-clear-undoes-mk",
-                        (clear, marked),
-                        e,
-                        format!("{clear}({marked:#x}) = {cleared:#x}, expected {pte:#x}"),
-                    ));
-                }
+            if let Some(cleared) = ask(v, clear, marked, knobs).filter(|&c| c != pte) {
+                out.push(violation(
+                    "pte-flag-clear-undoes-mk",
+                    (clear_name, marked),
+                    e,
+                    format!("{clear_name}({marked:#x}) = {cleared:#x}, expected {pte:#x}"),
+                ));
             }
         }
-        if let Some(decoded) = ask(v, "softleaf_from_pte", marked, knobs) {
-            if decoded != e {
-                out.push(violation(
-                    "pte-flags-do-not-change-the-entry",
-                    (mk, pte),
-                    e,
-                    format!("softleaf_from_pte({mk}(pte) = {marked:#x}) = {decoded:#x}, expected {e:#x}"),
-                ));
-            }
+        if let Some(decoded) = ask(v, h.softleaf_from_pte, marked, knobs).filter(|&d| d != e) {
+            out.push(violation(
+                "pte-flags-do-not-change-the-entry",
+                (mk, pte),
+                e,
+                format!("softleaf_from_pte({mk}(pte) = {marked:#x}) = {decoded:#x}, expected {e:#x}"),
+            ));
         }
     }
 }
 
 /// Config-independent helpers agree across every variant of the kernel, and
 /// across kernels that define them.
-fn across_variants(engine: &Engine, variant: usize, args: &Args, out: &mut Vec<Violation>) {
-    let here = &engine.variants[variant];
-    for name in CONFIG_INDEPENDENT {
-        let Some(h) = lookup(name) else { continue };
-        let input =
-            if name.starts_with("pte_") || name.contains("from_pte") || name.starts_with("__pte") {
-                args.b
-            } else {
-                args.a
-            };
+fn across_variants(
+    h: &Helpers,
+    engine: &Engine,
+    variant: usize,
+    args: &Args,
+    out: &mut Vec<Violation>,
+) {
+    // Each variant against the next: agreement is transitive, so the ring
+    // covers every pair while costing one call per helper.
+    let next = (variant + 1) % engine.variants.len();
+    if next == variant {
+        return;
+    }
+    let (here, other) = (&engine.variants[variant], &engine.variants[next]);
+    for &(helper, takes_pte) in &h.config_independent {
+        let input = if takes_pte { args.b } else { args.a };
         let call = Args {
             a: input,
             b: 0,
             ..*args
         };
-        let Some(mine) = here.eval(h, &call) else {
+        let (Some(mine), Some(theirs)) = (here.eval(helper, &call), other.eval(helper, &call))
+        else {
             continue;
         };
-        // Each variant against the next: agreement is transitive, so the
-        // ring covers every pair while costing one call per helper.
-        let next = (variant + 1) % engine.variants.len();
-        if let Some(other) = (next != variant).then(|| &engine.variants[next]) {
-            if let Some(theirs) = other.eval(h, &call) {
-                if theirs != mine {
-                    out.push(violation(
-                        "config-independent-helpers-agree",
-                        (h.name, input),
-                        args.a,
-                        format!(
-                            "{}({input:#x}) = {:#x} on {} but {:#x} on {}",
-                            h.name,
-                            mine.value,
-                            here.label(),
-                            theirs.value,
-                            other.label()
-                        ),
-                    ));
-                }
-            }
+        if theirs != mine {
+            out.push(violation(
+                "config-independent-helpers-agree",
+                (helper.name, input),
+                args.a,
+                format!(
+                    "{}({input:#x}) = {:#x} on {} but {:#x} on {}",
+                    helper.name,
+                    mine.value,
+                    here.label(),
+                    theirs.value,
+                    other.label()
+                ),
+            ));
         }
     }
 }

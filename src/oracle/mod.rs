@@ -33,6 +33,9 @@ pub struct Variant {
     helpers: Vec<ffi::ld_helper_fn>,
     /// The C `enum softleaf_type` values with their enumerator names.
     softleaf_types: Vec<(u64, &'static str)>,
+    /// Each C enumerator value with the model's index for its name, looked
+    /// up once rather than by string on every call.
+    softleaf_indices: Vec<(u64, u64)>,
 }
 
 /// Every variant that compiled, across all kernels.
@@ -83,6 +86,13 @@ impl Variant {
             meta,
             config: KernelConfig::from_bits(meta.config_bits),
             helpers,
+            softleaf_indices: softleaf_types
+                .iter()
+                .filter_map(|&(raw, name)| {
+                    let index = SOFTLEAF_TYPES.iter().position(|n| *n == name)?;
+                    Some((raw, index as u64))
+                })
+                .collect(),
             softleaf_types,
         }
     }
@@ -142,11 +152,10 @@ impl Variant {
 
     /// Maps a C enumerator value to the model's index by name.
     fn softleaf_index(&self, raw: u64) -> u64 {
-        self.softleaf_types
+        self.softleaf_indices
             .iter()
             .find(|(v, _)| *v == raw)
-            .and_then(|(_, name)| SOFTLEAF_TYPES.iter().position(|n| n == name))
-            .map_or(UNKNOWN_SOFTLEAF | raw, |i| i as u64)
+            .map_or(UNKNOWN_SOFTLEAF | raw, |&(_, i)| i)
     }
 
     /// The C enumerators, in declaration order, with their values.
