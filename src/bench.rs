@@ -35,7 +35,7 @@ pub fn run(time: Duration) -> anyhow::Result<()> {
         let _ = std::hint::black_box(Case::from_bytes(Target::Entry, b));
     });
     println!("{:<12} {:>12.0} cases/s (decoding only)", "empty", empty);
-    for target in [Target::Entry, Target::Pte, Target::Props] {
+    for target in Target::ALL {
         let r = rate(time, |b| {
             let _ = std::hint::black_box(Case::from_bytes(target, b).map(|c| engine.run(&c)));
         });
@@ -47,7 +47,7 @@ pub fn run(time: Duration) -> anyhow::Result<()> {
         );
     }
     let start = Instant::now();
-    let targets = [Target::Entry, Target::Pte, Target::Props];
+    let targets = Target::ALL;
     let mut sweep = sweep::cases(&engine, &targets);
     let mut n = 0u64;
     let complete = loop {

@@ -1,6 +1,6 @@
-//! The body of every fuzz target: bytes in, a panic naming the helper,
-//! variant, input and both results out. libFuzzer, AFL++ and the corpus
-//! replay call exactly this.
+//! The fuzz targets' input type and body: bytes in, a panic naming the
+//! helper, variant, input and both results out. libFuzzer and AFL++ call
+//! exactly this.
 
 use crate::engine::case::{Case, Target};
 use crate::engine::describe::{case_in_kernel_terms, TypeNames};
@@ -20,15 +20,51 @@ fn engine() -> &'static Engine {
     })
 }
 
-/// Runs one input; panics on a finding.
-pub fn run(target: Target, data: &[u8]) {
+/// A fuzz target's input: the case `Case::from_bytes` decodes from all of
+/// the input's bytes for `Target::ALL[T]`. `arbitrary` (AFL++) and
+/// `arbitrary_take_rest` (libFuzzer) both take every byte, so a file replays
+/// as the same case in every engine, `repro` and the corpus replay; inputs of
+/// another format version are rejected, not run. `Debug` shows the case in
+/// kernel terms: what `cargo fuzz fmt` prints.
+pub struct Input<const T: usize>(pub Case);
+
+pub type EntryInput = Input<0>;
+pub type PteInput = Input<1>;
+pub type PropsInput = Input<2>;
+
+impl<const T: usize> Input<T> {
+    fn decode(bytes: &[u8]) -> arbitrary::Result<Self> {
+        Case::from_bytes(Target::ALL[T], bytes)
+            .map(Input)
+            .map_err(|_| arbitrary::Error::IncorrectFormat)
+    }
+}
+
+impl<'a, const T: usize> arbitrary::Arbitrary<'a> for Input<T> {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        Self::decode(u.bytes(u.len())?)
+    }
+
+    fn arbitrary_take_rest(u: arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        Self::decode(u.take_rest())
+    }
+
+    fn size_hint(_depth: usize) -> (usize, Option<usize>) {
+        // The format version byte.
+        (1, None)
+    }
+}
+
+impl<const T: usize> std::fmt::Debug for Input<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Runs one case; panics on a finding.
+pub fn run(case: &Case) {
     let engine = engine();
-    // Inputs of another format version are not cases: skipped, as `repro`
-    // and the corpus replay refuse them.
-    let Ok(case) = Case::from_bytes(target, data) else {
-        return;
-    };
-    let findings = engine.run(&case);
+    let findings = engine.run(case);
     let s = &engine.stats;
     let n = Stats::get(&s.cases);
     if n == VACUOUS_AFTER && Stats::get(&s.compared) + Stats::get(&s.properties) == 0 {
@@ -52,5 +88,34 @@ pub fn run(target: Target, data: &[u8]) {
             f.signature,
             case_in_kernel_terms(engine, f.variant, &f.case)
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arbitrary::{Arbitrary, Unstructured};
+
+    #[test]
+    fn every_engine_route_decodes_the_same_case() {
+        let bytes = [1u8, 0, 3, 7, 0, 0x70, 0, 0, 0, 0, 0, 0, 0x2a];
+        let want = Case::from_bytes(Target::Pte, &bytes).unwrap();
+        let taken = PteInput::arbitrary_take_rest(Unstructured::new(&bytes)).unwrap();
+        let drawn = PteInput::arbitrary(&mut Unstructured::new(&bytes)).unwrap();
+        assert_eq!(taken.0, want);
+        assert_eq!(drawn.0, want);
+    }
+
+    #[test]
+    fn inputs_of_another_format_are_rejected() {
+        assert!(EntryInput::arbitrary_take_rest(Unstructured::new(&[9, 1, 2])).is_err());
+        assert!(EntryInput::arbitrary_take_rest(Unstructured::new(&[])).is_err());
+    }
+
+    #[test]
+    fn debug_is_the_case_in_kernel_terms() {
+        let input = EntryInput::arbitrary_take_rest(Unstructured::new(&[1])).unwrap();
+        let shown = format!("{input:?}");
+        assert!(shown.starts_with(input.0.helper.name), "{shown}");
     }
 }

@@ -5,8 +5,6 @@ use leafdiff::engine::case::{Case, Target};
 use leafdiff::engine::{Checks, Engine, Stats};
 use std::path::Path;
 
-const TARGETS: [Target; 3] = [Target::Entry, Target::Pte, Target::Props];
-
 fn files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut v: Vec<_> = std::fs::read_dir(dir)
         .map(|d| {
@@ -27,7 +25,7 @@ fn replay(subdir: &str) -> usize {
         .join(subdir);
     let mut replayed = 0;
     let mut failures = Vec::new();
-    for target in TARGETS {
+    for target in Target::ALL {
         for file in files(&root.join(target.name())) {
             let bytes = std::fs::read(&file).unwrap();
             let case = Case::from_bytes(target, &bytes)

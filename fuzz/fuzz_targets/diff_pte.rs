@@ -1,10 +1,12 @@
 #![cfg_attr(feature = "libfuzzer", no_main)]
-//! `diff_pte`: see leafdiff::engine::case::Target::Pte.
+//! `diff_pte`: see leafdiff::engine::case::Target and leafdiff::fuzz.
+
+use leafdiff::fuzz::{run, PteInput};
 
 #[cfg(feature = "libfuzzer")]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| leafdiff::fuzz::run(leafdiff::engine::Target::Pte, data));
+libfuzzer_sys::fuzz_target!(|input: PteInput| run(&input.0));
 
 #[cfg(feature = "afl")]
 fn main() {
-    afl::fuzz!(|data: &[u8]| leafdiff::fuzz::run(leafdiff::engine::Target::Pte, data));
+    afl::fuzz!(|input: PteInput| run(&input.0));
 }

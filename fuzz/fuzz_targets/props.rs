@@ -1,13 +1,12 @@
 #![cfg_attr(feature = "libfuzzer", no_main)]
-//! `props`: see leafdiff::engine::case::Target::Props.
+//! `props`: see leafdiff::engine::case::Target and leafdiff::fuzz.
+
+use leafdiff::fuzz::{run, PropsInput};
 
 #[cfg(feature = "libfuzzer")]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| leafdiff::fuzz::run(
-    leafdiff::engine::Target::Props,
-    data
-));
+libfuzzer_sys::fuzz_target!(|input: PropsInput| run(&input.0));
 
 #[cfg(feature = "afl")]
 fn main() {
-    afl::fuzz!(|data: &[u8]| leafdiff::fuzz::run(leafdiff::engine::Target::Props, data));
+    afl::fuzz!(|input: PropsInput| run(&input.0));
 }

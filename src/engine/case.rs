@@ -25,6 +25,8 @@ pub enum Target {
 }
 
 impl Target {
+    pub const ALL: [Target; 3] = [Target::Entry, Target::Pte, Target::Props];
+
     pub fn name(self) -> &'static str {
         match self {
             Target::Entry => "diff_entry",
@@ -155,7 +157,7 @@ impl Case {
 /// by `arbitrary` and one read from a file agree.
 impl<'a> arbitrary::Arbitrary<'a> for Case {
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
-        let target = *u.choose(&[Target::Entry, Target::Pte, Target::Props])?;
+        let target = *u.choose(&Target::ALL)?;
         let mut bytes = [0u8; CASE_LEN];
         u.fill_buffer(&mut bytes)?;
         bytes[0] = FORMAT_VERSION;

@@ -429,7 +429,9 @@ fn page_table(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Viol
                 "pte-flags-do-not-change-the-entry",
                 (mk, pte),
                 e,
-                format!("softleaf_from_pte({mk}(pte) = {marked:#x}) = {decoded:#x}, expected {e:#x}"),
+                format!(
+                    "softleaf_from_pte({mk}(pte) = {marked:#x}) = {decoded:#x}, expected {e:#x}"
+                ),
             ));
         }
     }
