@@ -115,7 +115,8 @@ fn plan(
 }
 
 /// The compiler setup shared by every C file: honours CC/CFLAGS (as OSS-Fuzz
-/// sets them) and, under `cargo fuzz`, instruments the kernel's C for coverage.
+/// sets them) and, under `cargo fuzz` or `cargo afl`, instruments the
+/// kernel's C for coverage the way that fuzzer instruments the Rust.
 fn base_build(manifest: &Path) -> cc::Build {
     let mut b = cc::Build::new();
     b.opt_level(2)
@@ -126,9 +127,20 @@ fn base_build(manifest: &Path) -> cc::Build {
         if std::env::var_os("CC").is_none() {
             b.compiler(find_clang());
         }
-        b.flag("-fsanitize=fuzzer-no-link");
+        b.flag(coverage_flag());
     }
     b
+}
+
+/// cargo-afl instruments Rust with trace-pc-guard, which AFL++'s runtime
+/// serves; libFuzzer's runtime serves what fuzzer-no-link emits.
+fn coverage_flag() -> &'static str {
+    let rustflags = std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+    if rustflags.contains("sanitizer-coverage-trace-pc-guard") {
+        "-fsanitize-coverage=trace-pc-guard,trace-cmp"
+    } else {
+        "-fsanitize=fuzzer-no-link"
+    }
 }
 
 fn find_clang() -> &'static str {
