@@ -25,7 +25,7 @@ for patch in tests/fixtures/*.patch ""; do
   set -e
   wall=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f s", e - s }')
   found=$(grep -c '^### ' "$out.md" || true)
-  first=$(grep -o -m1 -E 'the first after [0-9.]+ s|No divergences\.|do not compile' "$out.md" || true)
+  first=$(grep -o -m1 -E 'the first after [0-9.]+ s|No divergences\.|build disagrees with the model' "$out.md" || true)
   printf '%-36s %4s %7s %9s  %s\n' "${name:-(no patch: default kernel)}" "$code" "$wall" "$found" "$first"
 done
 grep -E '^- [0-9]+ variants' "$scratch/clean.md"

@@ -394,6 +394,7 @@ fn colliding_type_number_is_found_with_both_names() {
         assert!(!build.is_empty(), "{report:#}");
         for b in build {
             assert!(b.contains("DEVICE_PRIVATE"), "{b}");
+            assert!(b.contains("the model expects it to compile"), "{b}");
             for name in ["SWP_MIGRATION_DEVICE_WRITE", "SWP_DEVICE_EXCLUSIVE"] {
                 assert!(b.contains(name), "{b} lacks {name}");
             }

@@ -6,7 +6,9 @@ use super::case::{Case, Target, CASE_LEN};
 use super::minimize::minimize;
 use super::report::{summarize, KernelSummary, Report};
 use super::{sweep, Engine, Finding, Stats};
+use crate::model::{Features, Model};
 use crate::oracle;
+use leafdiff_kernel::config::KernelConfig;
 use rand::{RngCore, SeedableRng};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -106,17 +108,7 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
             })
             .collect(),
         variants: engine.variants.iter().map(|v| v.label()).collect(),
-        build_findings: oracle::build_findings()
-            .iter()
-            .map(|b| {
-                format!(
-                    "k{}:{}: {}",
-                    b.kernel,
-                    leafdiff_kernel::config::KernelConfig::from_bits(b.config_bits).label(),
-                    compiler_summary(b.compiler_output)
-                )
-            })
-            .collect(),
+        build_findings: build_findings(engine),
         seconds: start.elapsed().as_secs_f64(),
         cases: Stats::get(&engine.stats.cases),
         sweep: if sweeping {
@@ -131,6 +123,42 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
         findings: summaries,
     };
     Ok(CheckOutcome { report, findings })
+}
+
+/// Each variant whose build disagrees with the model's expectation: it does
+/// not compile (the model expects every config Kconfig allows to compile,
+/// unless a static assertion it knows of fires), or it compiles although
+/// the model expects an assertion to fire.
+fn build_findings(engine: &Engine) -> Vec<String> {
+    let mut out = Vec::new();
+    for b in oracle::build_findings() {
+        let config = KernelConfig::from_bits(b.config_bits);
+        let kernel = &oracle::kernels()[b.kernel];
+        let features = Features::from_defined(&|n| kernel.defined.binary_search(&n).is_ok());
+        let expected = Model::new(config.clone(), features).expected_build_failures();
+        let model = if expected.is_empty() {
+            "the model expects it to compile".to_string()
+        } else {
+            format!("as the model expects ({})", expected.join("; "))
+        };
+        out.push(format!(
+            "k{}:{}: does not compile, {model}: {}",
+            b.kernel,
+            config.label(),
+            compiler_summary(b.compiler_output)
+        ));
+    }
+    for (i, v) in engine.variants.iter().enumerate() {
+        let expected = engine.model(i).expected_build_failures();
+        if !expected.is_empty() {
+            out.push(format!(
+                "{}: compiles, but the model expects {}",
+                v.label(),
+                expected.join("; ")
+            ));
+        }
+    }
+    out
 }
 
 /// The compiler's errors and notes with the source lines they quote, on one

@@ -42,6 +42,7 @@ pub struct FindingSummary {
 pub struct Report {
     pub kernels: Vec<KernelSummary>,
     pub variants: Vec<String>,
+    /// Variants whose build disagrees with the model: one line each.
     pub build_findings: Vec<String>,
     pub seconds: f64,
     pub cases: u64,
@@ -127,7 +128,7 @@ impl Report {
         }
         if !self.build_findings.is_empty() {
             parts.push(format!(
-                "{} variants whose headers do not compile",
+                "{} variants whose build disagrees with the model",
                 self.build_findings.len()
             ));
         }
@@ -152,7 +153,7 @@ impl Report {
             self.variants.len(), self.cases, self.seconds, self.compared, self.helpers_compared, self.property_checks, self.skipped, self.sweep, self.outcome_line()
         ));
         if !self.build_findings.is_empty() {
-            s.push_str("\n## Variants whose headers do not compile\n\n");
+            s.push_str("\n## Variants whose build disagrees with the model\n\n");
             for b in &self.build_findings {
                 s.push_str(&format!("- {b}\n"));
             }

@@ -11,13 +11,15 @@
 //! * `classify`: the `softleaf_*` classification and what it warns about;
 //! * `arch_x86_64`: PTE/PMD bits and the arch swap-entry codec;
 //! * `pagetable`: entries in and out of PTEs/PMDs, swap PTE flags;
-//! * `constants`: every macro constant under test.
+//! * `constants`: every macro constant under test;
+//! * `static_checks`: which configs the headers should refuse to compile.
 
 pub mod arch_x86_64;
 pub mod classify;
 pub mod constants;
 pub mod entries;
 pub mod pagetable;
+pub mod static_checks;
 pub mod types;
 
 use crate::call::{Args, Outcome, Page};

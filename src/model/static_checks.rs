@@ -1,0 +1,63 @@
+//! The headers' compile-time contract: the `BUILD_BUG_ON`s a config would
+//! trip, and the type numbers that must stay distinct for `softleaf_type()`'s
+//! switch to compile. The engine holds every variant's build against this:
+//! a variant that fails to compile where nothing here fires, or compiles
+//! where something does, is a finding.
+
+use super::arch_x86_64::SWP_TYPE_BITS;
+use super::entries::{PfnLayout, SWP_TYPE_SHIFT};
+use super::types::{SwpKind, MAX_SWAPFILES_SHIFT};
+use super::Model;
+
+impl Model {
+    /// Why this config's headers should not compile; empty if they should.
+    pub fn expected_build_failures(&self) -> Vec<String> {
+        let mut why = Vec::new();
+        // MAX_SWAPFILES_CHECK(), the arch's check that its swap PTE holds
+        // every type number.
+        if MAX_SWAPFILES_SHIFT > SWP_TYPE_BITS {
+            why.push("BUILD_BUG_ON(MAX_SWAPFILES_SHIFT > SWP_TYPE_BITS)".into());
+        }
+        // softleaf_has_pfn(): the offset holds a PFN however wide physical
+        // addresses are at run time.
+        if [false, true]
+            .into_iter()
+            .any(|la57| SWP_TYPE_SHIFT < PfnLayout::new(la57).pfn_bits)
+        {
+            why.push("BUILD_BUG_ON(SWP_TYPE_SHIFT < SWP_PFN_BITS)".into());
+        }
+        let types = self.swap_types();
+        let mut numbers: Vec<(u32, SwpKind)> = SwpKind::ALL
+            .into_iter()
+            .filter_map(|k| Some((types.number(k)?, k)))
+            .collect();
+        numbers.sort_unstable_by_key(|(n, _)| *n);
+        for pair in numbers.windows(2) {
+            if pair[0].0 == pair[1].0 {
+                why.push(format!(
+                    "duplicate case value: {} and {}",
+                    pair[0].1.name(),
+                    pair[1].1.name()
+                ));
+            }
+        }
+        why
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Features;
+    use leafdiff_kernel::config::KernelConfig;
+
+    #[test]
+    fn every_x86_config_is_expected_to_compile() {
+        for bits in 0..1u32 << leafdiff_kernel::config::ConfigOption::ALL.len() {
+            for device_migration in [false, true] {
+                let m = Model::new(KernelConfig::from_bits(bits), Features { device_migration });
+                assert_eq!(m.expected_build_failures(), Vec::<String>::new());
+            }
+        }
+    }
+}
