@@ -37,6 +37,15 @@ struct Build {
 }
 
 fn with_build<T>(patches: &[&str], body: impl FnOnce(&Build) -> T) -> T {
+    with_kernel_build(None, patches, body)
+}
+
+/// As `with_build`, with `LEAFDIFF_KERNEL` set to `kernel` when given.
+fn with_kernel_build<T>(
+    kernel: Option<&str>,
+    patches: &[&str],
+    body: impl FnOnce(&Build) -> T,
+) -> T {
     let _guard = BUILD.lock().unwrap_or_else(|e| e.into_inner());
     let target_dir = root().join("target/fixture-builds");
     let mut cmd = Command::new(env!("CARGO"));
@@ -50,10 +59,13 @@ fn with_build<T>(patches: &[&str], body: impl FnOnce(&Build) -> T) -> T {
         cmd.env("LEAFDIFF_PATCHES", list.join(":"))
             .env_remove("LEAFDIFF_KERNEL");
     }
+    if let Some(kernel) = kernel {
+        cmd.env("LEAFDIFF_KERNEL", kernel);
+    }
     let out = cmd.output().expect("cargo runs");
     assert!(
         out.status.success(),
-        "building leafdiff with {patches:?} failed:\n{}",
+        "building leafdiff with {kernel:?} {patches:?} failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     body(&Build {
@@ -171,6 +183,37 @@ fn kernel_under_test_shows_no_divergence() {
         assert!(report["sweep"].as_str().unwrap().starts_with("complete"));
         // The random phase too, for a few seconds.
         let (code, report) = b.check(tmp.path(), &["--time", "5", "--seed", "7"]);
+        assert_eq!(code, 0, "{report:#}");
+    });
+}
+
+/// The default kernel's unpacked tree, given as a path, builds and checks
+/// like the download it came from.
+#[test]
+fn a_kernel_tree_given_as_a_path_builds_and_shows_no_divergence() {
+    let info = |b: &Build| String::from_utf8_lossy(&b.run(&["info"]).stdout).into_owned();
+    let variants = |info: &str| {
+        info.lines()
+            .find(|l| l.starts_with("variants ("))
+            .expect("info lists the variants")
+            .to_string()
+    };
+    // An empty LEAFDIFF_KERNEL is the pinned default, whatever the caller set.
+    let (root, default_variants) = with_kernel_build(Some(""), &[], |b| {
+        let info = info(b);
+        assert!(info.contains("sha256: "), "{info}");
+        let root = info
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("root: "))
+            .expect("info names the tree");
+        (root.to_string(), variants(&info))
+    });
+    with_kernel_build(Some(&root), &[], |b| {
+        let info = info(b);
+        assert!(info.contains(&format!("path {root}")), "{info}");
+        assert_eq!(variants(&info), default_variants);
+        let tmp = tempfile::tempdir().unwrap();
+        let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
         assert_eq!(code, 0, "{report:#}");
     });
 }
