@@ -218,6 +218,30 @@ fn a_kernel_tree_given_as_a_path_builds_and_shows_no_divergence() {
     });
 }
 
+/// The newest 7.2 (which spells `pte_swp_uffd` as `pte_swp_uffd_wp` and has
+/// `CONFIG_ARCH_ENABLE_THP_MIGRATION`) and the default 7.3, in one binary:
+/// the model fits both, and config-independent helpers agree across them.
+#[test]
+fn kernels_7_2_and_7_3_in_one_build_show_no_divergence() {
+    with_kernel_build(Some("7.2,7.3"), &[], |b| {
+        let info = String::from_utf8_lossy(&b.run(&["info"]).stdout).into_owned();
+        for want in [
+            "kernel k0: Debian linux-headers-7.2.",
+            "kernel k1: Debian linux-headers-7.3",
+        ] {
+            assert!(info.contains(want), "{want}:\n{info}");
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
+        assert_eq!(code, 0, "{report:#}");
+        let variants = strings(&report["variants"]);
+        assert!(
+            variants.iter().any(|v| v.starts_with("k0:"))
+                && variants.iter().any(|v| v.starts_with("k1:"))
+        );
+    });
+}
+
 #[test]
 fn dropped_softleaf_type_case_is_found() {
     let report = assert_found(

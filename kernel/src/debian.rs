@@ -351,12 +351,23 @@ pub fn upstream_version(version: &str) -> &str {
 }
 
 /// Whether a package is what a user means by the Debian kernel version `wanted`
-/// (`7.2.13`, `7.3~rc7` or the exact `7.3~rc7-1~exp1`).
+/// (`7.2.13`, `7.3~rc7`, the exact `7.3~rc7-1~exp1`, or a series such as
+/// `7.2`, of which the caller takes the newest).
 pub fn matches_version(package: &str, version: &str, wanted: &str) -> bool {
     is_headers_common(package)
         && (version == wanted
             || headers_upstream(package) == Some(wanted)
-            || upstream_version(version) == wanted)
+            || upstream_version(version) == wanted
+            || (is_series(wanted) && in_series(package, wanted)))
+}
+
+/// `7.2`: a major and a minor number, nothing more.
+fn is_series(wanted: &str) -> bool {
+    wanted.split_once('.').is_some_and(|(major, minor)| {
+        [major, minor]
+            .iter()
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 /// The newest package by Debian version ordering; on a tie the first listed wins,
@@ -1258,6 +1269,10 @@ SHA256: 1100
         ));
         assert!(m("linux-headers-7.3-common", "7.3~rc7-1~exp1", "7.3~rc7"));
         assert!(m("linux-headers-7.3-common", "7.3~rc7-1~exp1", "7.3"));
+        // A series takes in every release of it, not 7.20.
+        assert!(m("linux-headers-7.2.13+deb14-common", "7.2.13-1", "7.2"));
+        assert!(!m("linux-headers-7.20.1+deb14-common", "7.20.1-1", "7.2"));
+        assert!(!m("linux-headers-7.2.13+deb14-common", "7.2.13-1", "7"));
         assert!(!m("linux-libc-dev", "7.3~rc7-1~exp1", "7.3~rc7-1~exp1"));
         let p = index();
         let best = newest(
