@@ -1,6 +1,7 @@
 //! Kernel configurations: the options the harness varies, the Kconfig
 //! dependencies between them that matter here, and the variant matrix.
 
+use crate::kconfig::Kconfig;
 use std::collections::BTreeSet;
 
 /// A config option the harness varies at compile time.
@@ -62,12 +63,53 @@ impl ConfigOption {
     }
 }
 
-/// Kconfig dependencies between the options above (`option` needs `requires`).
-/// A headers package ships no Kconfig files, so this table is ours; the test
-/// `kconfig_dependencies_match_kernel_text` checks it against a tree's mm/Kconfig
-/// when one is given.
-pub const DEPENDENCIES: &[(ConfigOption, ConfigOption)] =
-    &[(ConfigOption::DevicePrivate, ConfigOption::ZoneDevice)];
+/// Kconfig dependencies between the options above (`option` needs `requires`),
+/// direct or through options the harness does not vary: ZONE_DEVICE depends
+/// on MEMORY_HOTREMOVE, which depends on MIGRATION. A headers package ships
+/// no Kconfig files, so this table is ours; `kconfig_mismatches` holds it
+/// against a tree's own Kconfig text when the tree has one.
+pub const DEPENDENCIES: &[(ConfigOption, ConfigOption)] = &[
+    (ConfigOption::DevicePrivate, ConfigOption::ZoneDevice),
+    (ConfigOption::ZoneDevice, ConfigOption::Migration),
+];
+
+/// Whether `option` needs `other`, by `DEPENDENCIES` and their consequences.
+fn table_requires(option: ConfigOption, other: ConfigOption) -> bool {
+    DEPENDENCIES
+        .iter()
+        .filter(|(o, _)| *o == option)
+        .any(|&(_, r)| r == other || table_requires(r, other))
+}
+
+/// Where `DEPENDENCIES` and a kernel's Kconfig text disagree about two of
+/// the varied options, one sentence each; empty when they agree (options
+/// the text does not define are not judged).
+pub fn kconfig_mismatches(kconfig: &Kconfig) -> Vec<String> {
+    let symbol = |o: ConfigOption| {
+        o.symbols()
+            .iter()
+            .map(|s| s.trim_start_matches("CONFIG_"))
+            .find(|s| kconfig.defines(s))
+    };
+    let mut out = Vec::new();
+    for a in ConfigOption::ALL {
+        for b in ConfigOption::ALL.into_iter().filter(|b| *b != a) {
+            let (Some(sa), Some(sb)) = (symbol(a), symbol(b)) else {
+                continue;
+            };
+            match (kconfig.requires(sa, sb), table_requires(a, b)) {
+                (true, false) => out.push(format!(
+                    "Kconfig makes {sa} depend on {sb}, but leafdiff's DEPENDENCIES table does not: the matrix builds configs no kernel can have"
+                )),
+                (false, true) => out.push(format!(
+                    "leafdiff's DEPENDENCIES table makes {sa} depend on {sb}, but this Kconfig does not: the matrix leaves out configs a kernel can have"
+                )),
+                _ => {}
+            }
+        }
+    }
+    out
+}
 
 /// Symbols (and values) every variant defines: the x86_64 environment the
 /// headers assume, whatever the varied options are.
@@ -209,12 +251,62 @@ mod tests {
     }
 
     #[test]
-    fn device_private_needs_zone_device() {
-        let c = KernelConfig::from_bits(0b10);
-        assert!(c.has(ConfigOption::DevicePrivate));
-        assert!(!c.is_valid());
-        assert!(!full().contains(&c));
-        assert_eq!(full().len(), 192);
+    fn device_private_needs_zone_device_which_needs_migration() {
+        let c = |options: &[ConfigOption]| KernelConfig {
+            enabled: options.iter().copied().collect(),
+        };
+        use ConfigOption::*;
+        assert!(!c(&[DevicePrivate]).is_valid());
+        assert!(!c(&[DevicePrivate, ZoneDevice]).is_valid());
+        assert!(c(&[DevicePrivate, ZoneDevice, Migration]).is_valid());
+        assert!(c(&[Migration]).is_valid());
+        // Of MIGRATION, ZONE_DEVICE, DEVICE_PRIVATE, 4 of 8 settings remain.
+        assert_eq!(full().len(), 4 << 5);
+        assert!(table_requires(DevicePrivate, Migration));
+        assert!(!table_requires(Migration, ZoneDevice));
+    }
+
+    // Our own text in Kconfig's syntax, stating the chain the table encodes.
+    const CHAIN: &str = "
+config MIGRATION
+\tbool
+config MEMORY_HOTREMOVE
+\tbool
+\tdepends on MEMORY_HOTPLUG
+\tdepends on MIGRATION
+config ZONE_DEVICE
+\tbool
+\tdepends on MEMORY_HOTREMOVE
+config DEVICE_PRIVATE
+\tbool
+\tdepends on ZONE_DEVICE
+config SWAP
+\tbool
+";
+
+    #[test]
+    fn the_table_agrees_with_the_kconfig_chain() {
+        assert_eq!(
+            kconfig_mismatches(&Kconfig::parse(CHAIN)),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn a_dependency_the_table_lacks_or_invents_is_named() {
+        let extra = format!("{CHAIN}config SWAP\n\tdepends on MIGRATION\n");
+        let found = kconfig_mismatches(&Kconfig::parse(&extra));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("SWAP depend on MIGRATION"), "{found:?}");
+
+        let without = CHAIN.replace("\tdepends on MIGRATION\n", "");
+        let found = kconfig_mismatches(&Kconfig::parse(&without));
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("table makes ZONE_DEVICE depend on MIGRATION")),
+            "{found:?}"
+        );
     }
 
     #[test]

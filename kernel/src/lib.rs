@@ -8,6 +8,7 @@ pub mod config;
 pub mod debian;
 pub mod extract;
 pub mod helpers;
+pub mod kconfig;
 pub mod patch;
 pub mod pin;
 pub mod prepare;

@@ -2,7 +2,9 @@
 //! patches to a private copy of the files the harness reads, and extract.
 //! `build.rs` calls this; the C compilation itself stays in `build.rs`.
 
+use crate::config;
 use crate::extract::{self, HeaderFacts, NEEDED_FILES};
+use crate::kconfig::Kconfig;
 use crate::patch::{self, PatchReport};
 use crate::settings::Settings;
 use crate::{source, KernelTree};
@@ -43,6 +45,13 @@ pub fn prepare(
     log: &mut dyn FnMut(&str),
 ) -> Result<Vec<PreparedKernel>, PrepareError> {
     let trees = source::resolve(settings, pin_file, log)?;
+    for tree in &trees {
+        if let Some(kconfig) = Kconfig::read_tree(&tree.root) {
+            for mismatch in config::kconfig_mismatches(&kconfig) {
+                log(&format!("{}: {mismatch}", tree.root.display()));
+            }
+        }
+    }
     trees
         .into_iter()
         .enumerate()
