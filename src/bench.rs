@@ -24,8 +24,7 @@ fn rate(time: Duration, mut body: impl FnMut(&[u8; CASE_LEN])) -> f64 {
 }
 
 pub fn run(time: Duration) -> anyhow::Result<()> {
-    let engine = Engine::new(Checks::default());
-    anyhow::ensure!(!engine.variants.is_empty(), "no C variant was built");
+    let engine = Engine::from_env(Checks::default())?;
     println!(
         "{} variants; {:.0?} per measurement",
         engine.variants.len(),

@@ -14,9 +14,7 @@ const VACUOUS_AFTER: u64 = 10_000;
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
-        let e = Engine::new(Checks::default());
-        assert!(!e.variants.is_empty(), "leafdiff: no C variant was built");
-        e
+        Engine::from_env(Checks::default()).unwrap_or_else(|e| panic!("leafdiff: {e}"))
     })
 }
 
@@ -71,7 +69,7 @@ pub fn run(case: &Case) {
         panic!("leafdiff: {n} inputs and nothing compared: no helper exists in both the C and the model");
     }
     if let Some(f) = findings.first() {
-        let names = TypeNames::of(&engine.variants[f.variant], f.case.args.knobs);
+        let names = TypeNames::of(engine.variants[f.variant], f.case.args.knobs);
         let what = match &f.kind {
             FindingKind::Divergence { c, model } => format!(
                 "kernel's C: {}\nmodel:      {}",

@@ -82,6 +82,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, which turns a closed pipe into a panic in
+    // println!; a command-line tool should just stop.
+    // SAFETY: called before any other thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check {
@@ -111,14 +117,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// An engine that refuses to run vacuously.
+/// An engine over the variants `LEAFDIFF_VARIANTS` selects; never an empty one.
 fn engine(checks: Checks) -> anyhow::Result<Engine> {
-    let engine = Engine::new(checks);
-    anyhow::ensure!(
-        !engine.variants.is_empty(),
-        "no C variant was built: see `leafdiff info` for the build findings"
-    );
-    Ok(engine)
+    Ok(Engine::from_env(checks)?)
 }
 
 fn progress(total: Duration) -> leafdiff::engine::check::Progress {
@@ -246,7 +247,7 @@ fn run_repro(
         describe::case_in_kernel_terms(&engine, variant, &case)
     );
     if let Some((c_out, m_out)) = engine.evaluate(variant, case.helper, &case.args) {
-        let names = describe::TypeNames::of(&engine.variants[variant], case.args.knobs);
+        let names = describe::TypeNames::of(engine.variants[variant], case.args.knobs);
         summary += &format!(
             "kernel's C: {}\nmodel:      {}\n",
             reproducer::render_outcome(case.helper.sig, &c_out, &names),
@@ -307,7 +308,7 @@ fn exit_code(findings: &[leafdiff::engine::Finding]) -> ExitCode {
 
 fn run_info() -> anyhow::Result<ExitCode> {
     for (i, k) in oracle::kernels().iter().enumerate() {
-        println!("kernel k{i}: {} version {}", k.source, k.version);
+        println!("kernel k{i}: {}", k.title());
         println!("  root: {}", k.root);
         println!("  extracted headers: {}", k.include_dir);
         if !k.sha256.is_empty() {

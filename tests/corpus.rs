@@ -30,7 +30,7 @@ fn replay(subdir: &str) -> usize {
             let bytes = std::fs::read(&file).unwrap();
             let case = Case::from_bytes(target, &bytes)
                 .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            for v in engine.variants {
+            for v in &engine.variants {
                 let on_variant = Case {
                     kernel: v.meta.kernel as u8,
                     config_bits: v.meta.config_bits as u8,

@@ -101,6 +101,7 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
         kernels: oracle::kernels()
             .iter()
             .map(|k| KernelSummary {
+                title: k.title(),
                 source: k.source.into(),
                 version: k.version.into(),
                 sha256: k.sha256.into(),
@@ -108,6 +109,7 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
             })
             .collect(),
         variants: engine.variants.iter().map(|v| v.label()).collect(),
+        variants_built: oracle::variants().len(),
         build_findings: build_findings(engine),
         seconds: start.elapsed().as_secs_f64(),
         cases: Stats::get(&engine.stats.cases),

@@ -14,7 +14,7 @@ pub mod sweep;
 
 use crate::call::{Args, Outcome};
 use crate::model::{Features, Model};
-use crate::oracle::{self, Variant};
+use crate::oracle::{self, select, Variant};
 pub use case::{Case, Target};
 use leafdiff_kernel::helpers::HelperSpec;
 pub use signature::Signature;
@@ -80,7 +80,7 @@ impl Stats {
 }
 
 pub struct Engine {
-    pub variants: &'static [Variant],
+    pub variants: Vec<&'static Variant>,
     models: Vec<Model>,
     /// The variants of each kernel that has any, in kernel order.
     by_kernel: Vec<Vec<usize>>,
@@ -89,9 +89,22 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// An engine over every compiled variant.
     pub fn new(checks: Checks) -> Engine {
-        let variants = oracle::variants();
-        let models = variants.iter().map(model_for).collect();
+        Engine::over(checks, oracle::variants().iter().collect())
+    }
+
+    /// An engine over the variants `LEAFDIFF_VARIANTS` selects (all when unset).
+    pub fn from_env(checks: Checks) -> Result<Engine, select::SelectError> {
+        let spec = std::env::var(select::ENV).unwrap_or_default();
+        Ok(Engine::over(
+            checks,
+            select::select(oracle::variants(), &spec)?,
+        ))
+    }
+
+    fn over(checks: Checks, variants: Vec<&'static Variant>) -> Engine {
+        let models = variants.iter().map(|v| model_for(v)).collect();
         let by_kernel = (0..oracle::kernels().len().max(1))
             .map(|k| {
                 (0..variants.len())

@@ -8,6 +8,8 @@ use serde::Serialize;
 
 #[derive(Debug, Serialize)]
 pub struct KernelSummary {
+    /// Source and version, for people.
+    pub title: String,
     pub source: String,
     pub version: String,
     pub sha256: String,
@@ -41,7 +43,10 @@ pub struct FindingSummary {
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub kernels: Vec<KernelSummary>,
+    /// The variants checked (`LEAFDIFF_VARIANTS` may narrow them)...
     pub variants: Vec<String>,
+    /// ... out of this many built.
+    pub variants_built: usize,
     /// Variants whose build disagrees with the model: one line each.
     pub build_findings: Vec<String>,
     pub seconds: f64,
@@ -142,11 +147,18 @@ impl Report {
     pub fn to_markdown(&self) -> String {
         let mut s = String::from("# leafdiff check\n\n");
         for k in &self.kernels {
-            s.push_str(&format!("- kernel: {} ({})", k.source, k.version));
+            s.push_str(&format!("- kernel: {}", k.title));
             if !k.sha256.is_empty() {
                 s.push_str(&format!(", sha256 `{}`", k.sha256));
             }
             s.push('\n');
+        }
+        if self.variants.len() < self.variants_built {
+            s.push_str(&format!(
+                "- {} of the {} variants built, as LEAFDIFF_VARIANTS selects\n",
+                self.variants.len(),
+                self.variants_built
+            ));
         }
         s.push_str(&format!(
             "- {} variants, {} cases in {:.1} s: {} differential comparisons over {} helpers, {} property checks, {} skipped (helper absent)\n- sweep: {}\n\n{}\n",

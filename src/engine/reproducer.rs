@@ -190,7 +190,7 @@ fn config_comment(v: &Variant) -> String {
 
 fn kernel_line(v: &Variant) -> String {
     let k = v.kernel();
-    let mut s = format!("{} ({})", k.source, k.version);
+    let mut s = k.title();
     if !k.patches.is_empty() {
         s.push_str(", with LEAFDIFF_PATCHES applied");
     }

@@ -95,7 +95,7 @@ fn offset_class(offset: u64) -> &'static str {
 }
 
 pub fn input_class(engine: &Engine, variant: usize, case: &Case) -> String {
-    let names = TypeNames::of(&engine.variants[variant], case.args.knobs);
+    let names = TypeNames::of(engine.variants[variant], case.args.knobs);
     let a = case.args.a;
     let pmd = case.helper.name.contains("pmd");
     match case.helper.sig {
@@ -151,7 +151,7 @@ pub fn divergence(
 }
 
 pub fn property(engine: &Engine, variant: usize, v: &Violation, args: &Args) -> Signature {
-    let names = TypeNames::of(&engine.variants[variant], args.knobs);
+    let names = TypeNames::of(engine.variants[variant], args.knobs);
     Signature {
         what: format!("property {} | {}", v.property, v.helper),
         variant: engine.variants[variant].label(),

@@ -19,6 +19,17 @@ pub struct KernelMeta {
     pub softleaf_types: &'static [&'static str],
 }
 
+impl KernelMeta {
+    /// Where it came from and its version, the version once.
+    pub fn title(&self) -> String {
+        if self.source.contains(self.version) {
+            self.source.to_string()
+        } else {
+            format!("{} ({})", self.source, self.version)
+        }
+    }
+}
+
 pub struct VariantMeta {
     pub kernel: usize,
     pub config_bits: u32,

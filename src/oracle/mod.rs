@@ -14,6 +14,7 @@ mod generated {
 }
 
 pub mod meta;
+pub mod select;
 
 use crate::call::{Args, Outcome};
 use leafdiff_kernel::config::KernelConfig;
