@@ -215,6 +215,34 @@ fn call_and_expected(
     }
 }
 
+/// What either form of reproducer checks: the call, the model's answer, the
+/// C setup lines and the expression compared with the expected value.
+struct Check {
+    case: Case,
+    model: Outcome,
+    names: TypeNames,
+    setup: Vec<String>,
+    expr: String,
+    want: String,
+}
+
+impl Check {
+    fn of(engine: &Engine, variant: usize, case: &Case, kind: &FindingKind) -> Check {
+        let names = TypeNames::of(engine.variants[variant], case.args.knobs);
+        let (case, model) = call_and_expected(engine, variant, case, kind);
+        let (setup, _) = c_arguments(&case, &names);
+        let (expr, want) = c_check(&case, &model);
+        Check {
+            case,
+            model,
+            names,
+            setup,
+            expr,
+            want,
+        }
+    }
+}
+
 /// A KUnit test case in the kernel's current layout (mm/tests/), guarded for
 /// the architecture whose encoding it checks.
 pub fn kunit(
@@ -224,12 +252,16 @@ pub fn kunit(
     kind: &FindingKind,
     signature: &str,
 ) -> String {
-    let v = &engine.variants[variant];
-    let names = TypeNames::of(v, case.args.knobs);
-    let (case, model) = call_and_expected(engine, variant, case, kind);
+    let v = engine.variants[variant];
+    let Check {
+        case,
+        model,
+        names,
+        setup,
+        expr,
+        want,
+    } = Check::of(engine, variant, case, kind);
     let case = &case;
-    let (setup, _) = c_arguments(case, &names);
-    let (expr, want) = c_check(case, &model);
     let suite = "leafdiff";
     let mut s = format!(
         "// SPDX-License-Identifier: GPL-2.0\n/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Config (x86_64):\n{} * Knobs: pgtable_l5_enabled()={}, swap_migration_ad_supported={}\n *\n * Save as mm/tests/{suite}_kunit.c, add to mm/tests/Makefile:\n *   obj-$(CONFIG_LEAFDIFF_KUNIT_TEST) += {suite}_kunit.o\n * and to mm/Kconfig:\n *   config LEAFDIFF_KUNIT_TEST\n *   \ttristate \"KUnit test for the leafdiff reproducer\" if !KUNIT_ALL_TESTS\n *   \tdepends on KUNIT\n *   \tdefault KUNIT_ALL_TESTS\n * Run on the architecture whose encoding it checks (kunit.py defaults to UML):\n *   ./tools/testing/kunit/kunit.py run --arch=x86_64 {suite}\n */\n#include <kunit/test.h>\n#include <linux/leafops.h>\n#include <linux/swapops.h>\n\nstatic void {suite}_repro(struct kunit *test)\n{{\n#ifndef CONFIG_X86_64\n\tkunit_skip(test, \"checks the x86_64 swap encoding\");\n",
@@ -274,12 +306,15 @@ pub fn c_program(
     kind: &FindingKind,
     signature: &str,
 ) -> String {
-    let v = &engine.variants[variant];
-    let names = TypeNames::of(v, case.args.knobs);
-    let (case, model) = call_and_expected(engine, variant, case, kind);
+    let v = engine.variants[variant];
+    let Check {
+        case,
+        setup,
+        expr,
+        want,
+        ..
+    } = Check::of(engine, variant, case, kind);
     let case = &case;
-    let (setup, _) = c_arguments(case, &names);
-    let (expr, want) = c_check(case, &model);
     let defines: Vec<String> = v
         .config
         .defines()
