@@ -246,12 +246,13 @@ fn run_repro(
         "case: {}\n",
         describe::case_in_kernel_terms(&engine, variant, &case)
     );
-    if let Some((c_out, m_out)) = engine.evaluate(variant, case.helper, &case.args) {
+    let outcomes = engine.evaluate(variant, case.helper, &case.args);
+    if let Some((c_out, m_out)) = &outcomes {
         let names = describe::TypeNames::of(engine.variants[variant], case.args.knobs);
         summary += &format!(
             "kernel's C: {}\nmodel:      {}\n",
-            reproducer::render_outcome(case.helper.sig, &c_out, &names),
-            reproducer::render_outcome(case.helper.sig, &m_out, &names)
+            reproducer::render_outcome(case.helper.sig, c_out, &names),
+            reproducer::render_outcome(case.helper.sig, m_out, &names)
         );
     }
     for f in &findings {
@@ -274,7 +275,7 @@ fn run_repro(
         .first()
         .map(|f| (f.case.clone(), f.kind.clone(), f.signature.to_string()))
         .or_else(|| {
-            let (c, model) = engine.evaluate(variant, case.helper, &case.args)?;
+            let (c, model) = outcomes?;
             let kind = FindingKind::Divergence { c, model };
             (case.target != Target::Props)
                 .then(|| (case.clone(), kind, "no divergence on this build".into()))
@@ -321,8 +322,7 @@ fn run_info() -> anyhow::Result<ExitCode> {
             }
         }
         println!("  softleaf types: {}", k.softleaf_types.join(", "));
-        let model_features =
-            leafdiff::model::Features::from_defined(&|n| k.defined.binary_search(&n).is_ok());
+        let model_features = leafdiff::model::Features::from_defined(&|n| k.defines(n));
         println!(
             "  device-private migration series: {}",
             if model_features.device_migration {

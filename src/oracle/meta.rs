@@ -28,6 +28,11 @@ impl KernelMeta {
             format!("{} ({})", self.source, self.version)
         }
     }
+
+    /// Whether this kernel's headers define `name` (a macro, function, type or enum).
+    pub fn defines(&self, name: &str) -> bool {
+        self.defined.binary_search(&name).is_ok()
+    }
 }
 
 pub struct VariantMeta {

@@ -121,7 +121,7 @@ impl Variant {
 
     /// Whether this kernel's headers define `name` (a macro, function, type or enum).
     pub fn defines(&self, name: &str) -> bool {
-        self.kernel().defined.binary_search(&name).is_ok()
+        self.kernel().defines(name)
     }
 
     pub fn eval(&self, helper: &HelperSpec, args: &Args) -> Option<Outcome> {
