@@ -48,8 +48,8 @@ impl<'a, const T: usize> arbitrary::Arbitrary<'a> for Input<T> {
     }
 
     fn size_hint(_depth: usize) -> (usize, Option<usize>) {
-        // The format version byte.
-        (1, None)
+        // Up to the helper id: a shorter input names no helper.
+        (11, None)
     }
 }
 
@@ -92,11 +92,21 @@ pub fn run(case: &Case) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::case::FORMAT_VERSION;
     use arbitrary::{Arbitrary, Unstructured};
+
+    /// A version-2 case of `helper` with a few argument bytes set.
+    fn case_bytes(helper: &str) -> Vec<u8> {
+        let id = crate::helpers::lookup(helper).unwrap().id;
+        let mut bytes = vec![FORMAT_VERSION, 0, 0, 0, 0, 0, 0];
+        bytes.extend(id.to_be_bytes());
+        bytes.extend([0x70, 0, 0, 0, 0, 0, 0x2a]);
+        bytes
+    }
 
     #[test]
     fn every_engine_route_decodes_the_same_case() {
-        let bytes = [1u8, 0, 3, 7, 0, 0x70, 0, 0, 0, 0, 0, 0, 0x2a];
+        let bytes = case_bytes("pte_swp_exclusive");
         let want = Case::from_bytes(Target::Pte, &bytes).unwrap();
         let taken = PteInput::arbitrary_take_rest(Unstructured::new(&bytes)).unwrap();
         let drawn = PteInput::arbitrary(&mut Unstructured::new(&bytes)).unwrap();
@@ -112,7 +122,8 @@ mod tests {
 
     #[test]
     fn debug_is_the_case_in_kernel_terms() {
-        let input = EntryInput::arbitrary_take_rest(Unstructured::new(&[1])).unwrap();
+        let bytes = case_bytes("softleaf_is_migration_read");
+        let input = EntryInput::arbitrary_take_rest(Unstructured::new(&bytes)).unwrap();
         let shown = format!("{input:?}");
         assert!(shown.starts_with(input.0.helper.name), "{shown}");
     }

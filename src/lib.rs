@@ -5,5 +5,6 @@ pub mod bench;
 pub mod call;
 pub mod engine;
 pub mod fuzz;
+pub mod helpers;
 pub mod model;
 pub mod oracle;

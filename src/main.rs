@@ -1,7 +1,7 @@
 //! The `leafdiff` command line: check, repro, info, pin, bench.
 
 use clap::{Parser, Subcommand};
-use leafdiff::engine::case::{Case, Target};
+use leafdiff::engine::case::{Case, DecodeError, Target};
 use leafdiff::engine::check::{check, CheckOptions};
 use leafdiff::engine::{describe, reproducer, Checks, Engine, FindingKind};
 use leafdiff::oracle;
@@ -9,6 +9,10 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
+
+/// `repro`'s exit status for a case this build cannot run (its helper,
+/// kernel or config is not in the build): skipped, never reinterpreted.
+const NOT_APPLICABLE: u8 = 3;
 
 #[derive(Parser)]
 #[command(
@@ -236,11 +240,26 @@ fn run_repro(
     let bytes =
         std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
     let target = target_of(file, target)?;
-    let case = Case::from_bytes(target, &bytes)
-        .map_err(|e| anyhow::anyhow!("{} is not a leafdiff case: {e}", file.display()))?;
+    let case = match Case::from_bytes(target, &bytes) {
+        Err(e @ (DecodeError::NotInBuild { .. } | DecodeError::Arch { .. })) => {
+            println!("{}: {e}", file.display());
+            return Ok(ExitCode::from(NOT_APPLICABLE));
+        }
+        decoded => decoded
+            .map_err(|e| anyhow::anyhow!("{} is not a leafdiff case: {e}", file.display()))?,
+    };
     let engine = engine(Checks::default())?;
-    let case = engine.pin_variant(&case);
-    let variant = engine.variant_for(&case);
+    let Some(case) = engine.pin_variant(&case) else {
+        println!(
+            "{}: no variant of this build has kernel {} with the config the case requires; it does not apply here",
+            file.display(),
+            case.kernel
+        );
+        return Ok(ExitCode::from(NOT_APPLICABLE));
+    };
+    let variant = engine
+        .variant_for(&case)
+        .expect("a pinned case has its variant");
     let findings = engine.run(&case);
     let mut summary = format!(
         "case: {}\n",

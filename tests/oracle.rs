@@ -3,9 +3,9 @@
 //! swap-PTE diagram in pgtable_64.h), not from the C's own output.
 
 use leafdiff::call::{Args, Knobs, Page};
+use leafdiff::helpers::lookup;
 use leafdiff::oracle::{self, Variant};
 use leafdiff_kernel::config::ConfigOption::{self, *};
-use leafdiff_kernel::helpers::lookup;
 
 fn variant_with(on: &[ConfigOption], off: &[ConfigOption]) -> &'static Variant {
     oracle::variants()

@@ -6,12 +6,14 @@
 
 pub mod config;
 pub mod debian;
+pub mod discover;
 pub mod extract;
 pub mod helpers;
 pub mod kconfig;
 pub mod patch;
 pub mod pin;
 pub mod prepare;
+pub mod prototype;
 pub mod settings;
 pub mod source;
 pub mod wrapper;

@@ -64,7 +64,7 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
                 }
             }
         } else {
-            random_case(&mut rng, &opts.targets)
+            random_case(engine, &mut rng, &opts.targets)
         };
         for f in engine.run(&case) {
             record(&mut found, f, now.duration_since(start));
@@ -233,17 +233,30 @@ fn helpers_compared(engine: &Engine, targets: &[Target]) -> usize {
     names.len()
 }
 
-fn random_case(rng: &mut rand_chacha::ChaCha8Rng, targets: &[Target]) -> Case {
+/// A random case on a random variant: the helper drawn from the target's
+/// helpers, the argument bytes at random.
+fn random_case(engine: &Engine, rng: &mut rand_chacha::ChaCha8Rng, targets: &[Target]) -> Case {
     let mut bytes = [0u8; CASE_LEN];
     rng.fill_bytes(&mut bytes);
     let target = targets[(bytes[0] as usize) % targets.len()];
+    let helpers = target.helpers();
+    let helper = helpers[u16::from_le_bytes([bytes[7], bytes[8]]) as usize % helpers.len()];
+    let v = engine.variants[bytes[2] as usize % engine.variants.len()];
     // Bias the entry's type field into the 5-bit range most of the time:
     // random 64-bit words almost never hold a defined type otherwise.
     if bytes[1] & 3 != 0 {
-        bytes[5] &= 0x7f;
+        bytes[11] &= 0x7f;
     }
     bytes[0] = super::case::FORMAT_VERSION;
-    Case::from_bytes(target, &bytes).expect("the current format version")
+    bytes[1] = super::case::ARCH_X86_64;
+    bytes[7..11].copy_from_slice(&helper.id.to_be_bytes());
+    let case = Case::from_bytes(target, &bytes).expect("a helper of this build");
+    Case {
+        kernel: super::selector_of(v.kernel()),
+        config_mask: u8::MAX,
+        config_bits: v.meta.config_bits as u8,
+        ..case
+    }
 }
 
 /// A file name from what broke, the input class and how, made safe (the
@@ -281,7 +294,7 @@ pub fn write_reproducer(dir: &Path, f: &Finding) -> std::io::Result<Option<PathB
             Ok(_) => continue,
             Err(_) => {
                 let tmp = dir.join(format!(".{}.tmp", std::process::id()));
-                std::fs::write(&tmp, &bytes)?;
+                std::fs::write(&tmp, bytes)?;
                 std::fs::rename(&tmp, &path)?;
                 return Ok(Some(path));
             }

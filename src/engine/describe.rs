@@ -3,8 +3,8 @@
 //! under test defines them), so a reproducer compiles against that kernel.
 
 use crate::call::{Args, Knobs};
+use crate::helpers::Sig;
 use crate::oracle::Variant;
-use leafdiff_kernel::helpers::{lookup, Sig, HELPERS};
 
 /// Type numbers the variant's headers name, with every name for each (two
 /// names for one number is a collision, worth showing).
@@ -31,7 +31,7 @@ fn constant(variant: &Variant, name: &str, knobs: Knobs) -> Option<u64> {
         knobs,
         ..Args::default()
     };
-    variant.eval(lookup(name)?, &args).map(|o| o.value)
+    variant.eval(variant.helper(name)?, &args).map(|o| o.value)
 }
 
 impl TypeNames {
@@ -49,8 +49,8 @@ impl TypeNames {
 
     pub fn of(variant: &Variant, knobs: Knobs) -> TypeNames {
         let mut names: Vec<(u64, Vec<&'static str>)> = Vec::new();
-        for h in HELPERS
-            .iter()
+        for h in variant
+            .helper_specs()
             .filter(|h| h.sig == Sig::Const && is_type_number(h.name))
         {
             if let Some(v) = constant(variant, h.name, knobs) {

@@ -13,10 +13,10 @@ pub mod reproducer;
 pub mod sweep;
 
 use crate::call::{Args, Outcome};
+use crate::helpers::HelperSpec;
 use crate::model::{Features, Model};
 use crate::oracle::{self, select, Variant};
 pub use case::{Case, Target};
-use leafdiff_kernel::helpers::HelperSpec;
 pub use signature::Signature;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -126,30 +126,28 @@ impl Engine {
         &self.models[variant]
     }
 
-    /// The variant a case selects: its kernel and exact config if built,
-    /// otherwise the config bits pick among that kernel's variants.
-    pub fn variant_for(&self, case: &Case) -> usize {
-        let kernel = case.kernel as usize;
-        let of_kernel = self
-            .by_kernel
+    /// The variant a case selects: the first variant (in kernel, then
+    /// config order) of the arch, series and features it names, whose config
+    /// has the option values it requires. `None`: this build has none.
+    pub fn variant_for(&self, case: &Case) -> Option<usize> {
+        let mask = u32::from(case.config_mask);
+        let want = u32::from(case.config_bits) & mask;
+        self.by_kernel
             .iter()
-            .find(|of| self.variants[of[0]].meta.kernel == kernel)
-            .unwrap_or(&self.by_kernel[kernel % self.by_kernel.len()]);
-        of_kernel
-            .iter()
-            .copied()
-            .find(|&i| self.variants[i].meta.config_bits == case.config_bits as u32)
-            .unwrap_or_else(|| of_kernel[case.config_bits as usize % of_kernel.len()])
+            .filter(|of| kernel_matches(self.variants[of[0]].kernel(), &case.kernel))
+            .flat_map(|of| of.iter().copied())
+            .find(|&i| self.variants[i].meta.config_bits & mask == want)
     }
 
     /// Makes `case` name exactly the variant it runs on, so reproducers are explicit.
-    pub fn pin_variant(&self, case: &Case) -> Case {
-        let v = &self.variants[self.variant_for(case)];
-        Case {
-            kernel: v.meta.kernel as u8,
+    pub fn pin_variant(&self, case: &Case) -> Option<Case> {
+        let v = &self.variants[self.variant_for(case)?];
+        Some(Case {
+            kernel: selector_of(v.kernel()),
+            config_mask: u8::MAX,
             config_bits: v.meta.config_bits as u8,
             ..case.clone()
-        }
+        })
     }
 
     /// Both sides of one helper call on one variant; `None` if either lacks it.
@@ -167,8 +165,11 @@ impl Engine {
     /// Runs every enabled check for `case`; findings come back unminimized.
     pub fn run(&self, case: &Case) -> Vec<Finding> {
         Stats::bump(&self.stats.cases, 1);
-        let case = self.pin_variant(case);
-        let variant = self.variant_for(&case);
+        let Some(variant) = self.variant_for(case) else {
+            Stats::bump(&self.stats.skipped, 1);
+            return Vec::new();
+        };
+        let case = self.pin_variant(case).expect("the case has a variant");
         let mut findings = Vec::new();
         if self.checks.differential && case.target != Target::Props {
             findings.extend(self.differential(&case, variant));
@@ -179,13 +180,14 @@ impl Engine {
             findings.extend(violations.into_iter().map(|v| {
                 let signature = signature::property(self, variant, &v, &case.args);
                 let call = Case::call(&case, v.helper, v.arg);
+                let helper = v.helper.name;
                 Finding {
                     kind: FindingKind::Property {
                         property: v.property,
                         detail: v.detail,
                         call: Box::new(call),
                     },
-                    helper: v.helper,
+                    helper,
                     case: case.clone(),
                     variant,
                     signature,
@@ -221,6 +223,37 @@ pub fn agree(c: &Outcome, m: &Outcome) -> bool {
         return c.bugged == m.bugged;
     }
     c == m
+}
+
+/// The (major, minor) series of a kernel version such as `7.3~rc7-1~exp1` or `7.2.13`.
+pub fn series(version: &str) -> Option<(u8, u8)> {
+    let mut parts = version.split(|c: char| !c.is_ascii_digit());
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
+}
+
+/// The features a kernel's headers have, as a case names them.
+fn features_of(k: &oracle::KernelMeta) -> u8 {
+    let f = Features::from_defined(&|n| k.defines(n));
+    if f.device_migration {
+        case::FEATURE_DEVICE_MIGRATION
+    } else {
+        0
+    }
+}
+
+/// The selector that names exactly this kernel's series and features.
+pub fn selector_of(k: &oracle::KernelMeta) -> case::KernelSelector {
+    case::KernelSelector {
+        series: series(k.version).unwrap_or((0, 0)),
+        features: features_of(k),
+    }
+}
+
+fn kernel_matches(k: &oracle::KernelMeta, want: &case::KernelSelector) -> bool {
+    let series_ok = want.series == (0, 0) || series(k.version) == Some(want.series);
+    series_ok && features_of(k) & want.features == want.features
 }
 
 fn model_for(v: &Variant) -> Model {

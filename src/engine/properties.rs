@@ -4,15 +4,15 @@
 
 use super::Engine;
 use crate::call::{Args, Knobs};
+use crate::helpers::{self, HelperSpec, Sig, SOFTLEAF_TYPES};
 use crate::oracle::Variant;
-use leafdiff_kernel::helpers::{lookup, HelperSpec, SOFTLEAF_TYPES};
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
     pub property: &'static str,
     /// The helper whose answer breaks the property.
-    pub helper: &'static str,
+    pub helper: &'static HelperSpec,
     /// The swp entry the property was checked on.
     pub entry: u64,
     /// The argument of `helper` that shows the violation: the call a
@@ -21,14 +21,14 @@ pub struct Violation {
     pub detail: String,
 }
 
-/// Calls a helper on a variant, `None` when the variant lacks it.
-fn ask(v: &Variant, helper: &HelperSpec, a: u64, knobs: Knobs) -> Option<u64> {
+/// Calls a helper on a variant, `None` when the variant (or the build) lacks it.
+fn ask(v: &Variant, helper: Option<&HelperSpec>, a: u64, knobs: Knobs) -> Option<u64> {
     let args = Args {
         a,
         knobs,
         ..Args::default()
     };
-    v.eval(helper, &args).map(|o| o.value)
+    v.eval(helper?, &args).map(|o| o.value)
 }
 
 /// Each classification predicate and the `enum softleaf_type` enumerators it
@@ -161,34 +161,51 @@ const CONFIG_INDEPENDENT: &[&str] = &[
 
 /// The tables above with their names resolved once: the `props` fuzz target
 /// runs these checks per input and must not hash strings to do it.
+/// A name the build's kernels may not define is `None`, and every check that
+/// needs it is skipped.
 struct Helpers {
-    softleaf_type: &'static HelperSpec,
+    softleaf_type: Option<&'static HelperSpec>,
     predicates: Vec<Predicate>,
     migration: usize,
-    swp_type: &'static HelperSpec,
-    swp_offset: &'static HelperSpec,
-    swp_type_bits: &'static HelperSpec,
-    swp_offset_shift: &'static HelperSpec,
-    softleaf_to_pte: &'static HelperSpec,
-    swp_entry_to_pte: &'static HelperSpec,
-    softleaf_from_pte: &'static HelperSpec,
-    pte_present: &'static HelperSpec,
-    pte_none: &'static HelperSpec,
-    flags: Vec<[&'static HelperSpec; 3]>,
+    swp_type: Option<&'static HelperSpec>,
+    swp_offset: Option<&'static HelperSpec>,
+    swp_type_bits: Option<&'static HelperSpec>,
+    swp_offset_shift: Option<&'static HelperSpec>,
+    softleaf_to_pte: Option<&'static HelperSpec>,
+    swp_entry_to_pte: Option<&'static HelperSpec>,
+    softleaf_from_pte: Option<&'static HelperSpec>,
+    pte_present: Option<&'static HelperSpec>,
+    pte_none: Option<&'static HelperSpec>,
+    flags: Vec<[Option<&'static HelperSpec>; 3]>,
     /// Each config-independent helper, and whether it takes a PTE (else an entry).
     config_independent: Vec<(&'static HelperSpec, bool)>,
+    /// Helpers the model does not know, by the properties their kind implies.
+    unmodelled: Unmodelled,
+}
+
+/// Helpers of this build the model has no meaning for, grouped by what
+/// their prototype makes them: each kind has properties that need no model.
+#[derive(Default)]
+struct Unmodelled {
+    /// `(entry) -> bool` predicates that classify by type alone (their
+    /// definition reads the type, never the offset).
+    type_predicates: Vec<&'static HelperSpec>,
+    /// `(word) -> entry` makers.
+    makers: Vec<&'static HelperSpec>,
+    /// `(pte) -> pte` helpers.
+    pte_flag_helpers: Vec<&'static HelperSpec>,
 }
 
 struct Predicate {
-    helper: &'static HelperSpec,
+    helper: Option<&'static HelperSpec>,
     /// Bit `i` set: accepts `SOFTLEAF_TYPES[i]`.
     accepts: u64,
     class: bool,
     migration_part: bool,
 }
 
-fn spec(name: &str) -> &'static HelperSpec {
-    lookup(name).unwrap_or_else(|| panic!("{name} is in the helper table"))
+fn spec(name: &str) -> Option<&'static HelperSpec> {
+    helpers::lookup(name)
 }
 
 fn helpers() -> &'static Helpers {
@@ -229,13 +246,9 @@ fn helpers() -> &'static Helpers {
                 .collect(),
             config_independent: CONFIG_INDEPENDENT
                 .iter()
-                .map(|name| {
-                    let takes_pte = name.starts_with("pte_")
-                        || name.contains("from_pte")
-                        || name.starts_with("__pte");
-                    (spec(name), takes_pte)
-                })
+                .filter_map(|name| Some((spec(name)?, spec(name)?.sig.takes_table_word())))
                 .collect(),
+            unmodelled: unmodelled(),
         }
     })
 }
@@ -247,12 +260,13 @@ pub fn check(engine: &Engine, variant: usize, args: &Args) -> Vec<Violation> {
     classification(h, v, args.a, args.knobs, &mut out);
     page_table(h, v, args.a, args.knobs, &mut out);
     across_variants(h, engine, variant, args, &mut out);
+    unmodelled_helpers(h, v, args, &mut out);
     out
 }
 
 fn violation(
     property: &'static str,
-    (helper, arg): (&'static str, u64),
+    (helper, arg): (&'static HelperSpec, u64),
     entry: u64,
     detail: String,
 ) -> Violation {
@@ -265,6 +279,38 @@ fn violation(
     }
 }
 
+/// The helpers of this build the model does not know, by kind. A predicate
+/// counts as classifying by type when its definition, as the headers have
+/// it, calls `softleaf_type`/`swp_type` and reads no offset or pfn.
+fn unmodelled() -> Unmodelled {
+    let mut u = Unmodelled::default();
+    for h in helpers::all().iter().filter(|h| !h.modelled) {
+        match h.sig {
+            Sig::EntryToBool if classifies_by_type(h.name) => u.type_predicates.push(h),
+            Sig::WordToEntry => u.makers.push(h),
+            Sig::PteToPte => u.pte_flag_helpers.push(h),
+            _ => {}
+        }
+    }
+    u
+}
+
+fn classifies_by_type(name: &str) -> bool {
+    crate::oracle::kernels().iter().any(|k| {
+        let refs = k.refs_of(name);
+        let reads = |n: &str| refs.contains(&n);
+        (reads("softleaf_type") || reads("swp_type"))
+            && ![
+                "swp_offset",
+                "softleaf_to_pfn",
+                "swp_offset_pfn",
+                "softleaf_to_marker",
+            ]
+            .iter()
+            .any(|n| reads(n))
+    })
+}
+
 fn classification(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
     let Some(index) = ask(v, h.softleaf_type, e, knobs) else {
         return;
@@ -275,30 +321,33 @@ fn classification(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<
     let mut answers = [None; PREDICATES.len()];
     for (p, answer) in h.predicates.iter().zip(answers.iter_mut()) {
         *answer = ask(v, p.helper, e, knobs).map(|x| x == 1);
-        let Some(got) = *answer else { continue };
+        let (Some(got), Some(helper)) = (*answer, p.helper) else {
+            continue;
+        };
         if got != (p.accepts >> index & 1 == 1) {
-            let name = p.helper.name;
+            let name = helper.name;
             out.push(violation(
                 "predicate-agrees-with-softleaf_type",
-                (name, e),
+                (helper, e),
                 e,
                 format!("{name}() = {got} but softleaf_type() = {ty}"),
             ));
         }
     }
-    let holding: Vec<&str> = h
+    let holding: Vec<&'static HelperSpec> = h
         .predicates
         .iter()
         .zip(answers)
         .filter(|(p, a)| p.class && *a == Some(true))
-        .map(|(p, _)| p.helper.name)
+        .filter_map(|(p, _)| p.helper)
         .collect();
     if holding.len() > 1 {
+        let names: Vec<&str> = holding.iter().map(|h| h.name).collect();
         out.push(violation(
             "classification-is-a-partition",
             (holding[1], e),
             e,
-            format!("{} all hold", holding.join(", ")),
+            format!("{} all hold", names.join(", ")),
         ));
     }
     let parts: Vec<(&Predicate, bool)> = h
@@ -308,7 +357,9 @@ fn classification(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<
         .filter(|(p, _)| p.migration_part)
         .filter_map(|(p, a)| Some((p, a?)))
         .collect();
-    if let (Some(whole), 3) = (answers[h.migration], parts.len()) {
+    let whole_helper = h.predicates[h.migration].helper;
+    if let (Some(whole), Some(whole_helper), 3) = (answers[h.migration], whole_helper, parts.len())
+    {
         let union = parts.iter().any(|(_, x)| *x);
         if whole != union {
             // Blame the part that is out of line with the whole: when the
@@ -317,7 +368,8 @@ fn classification(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<
             let suspect = parts
                 .iter()
                 .find(|(p, _)| p.accepts >> index & 1 == 1)
-                .map_or("softleaf_is_migration", |(p, _)| p.helper.name);
+                .and_then(|(p, _)| p.helper)
+                .unwrap_or(whole_helper);
             out.push(violation(
                 "migration-is-union-of-read-read_exclusive-write",
                 (suspect, e),
@@ -338,89 +390,109 @@ fn arch_capacity(h: &Helpers, v: &Variant, knobs: Knobs) -> Option<(u32, u32)> {
     Some((type_bits, 64 - shift))
 }
 
-fn page_table(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
+/// Whether the arch can hold entry `e` in a swap PTE at all.
+fn arch_holds(h: &Helpers, v: &Variant, e: u64, knobs: Knobs) -> bool {
     let (Some(ty), Some(off)) = (ask(v, h.swp_type, e, knobs), ask(v, h.swp_offset, e, knobs))
     else {
-        return;
+        return false;
     };
     let Some((type_bits, offset_bits)) = arch_capacity(h, v, knobs) else {
-        return;
+        return false;
     };
     // x86 inverts the offset, so type 0 with an all-ones offset would encode
     // to the empty PTE. Such an offset lies beyond the kernel's maximum swap
     // size: the arch cannot hold that entry.
     let encodes_to_none = ty == 0 && off == (1 << offset_bits) - 1;
-    if e == 0 || ty >= 1 << type_bits || off >= 1 << offset_bits || encodes_to_none {
+    e != 0 && ty < 1 << type_bits && off < 1 << offset_bits && !encodes_to_none
+}
+
+/// The swap PTE of `e`, and the helper that made it.
+fn swap_pte(h: &Helpers, v: &Variant, e: u64, knobs: Knobs) -> Option<(&'static str, u64)> {
+    [h.softleaf_to_pte, h.swp_entry_to_pte]
+        .into_iter()
+        .find_map(|to| Some((to?.name, ask(v, to, e, knobs)?)))
+}
+
+fn page_table(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
+    if !arch_holds(h, v, e, knobs) {
         return;
     }
-    let (to_pte, Some(pte)) = [h.softleaf_to_pte, h.swp_entry_to_pte]
-        .into_iter()
-        .map(|to| (to.name, ask(v, to, e, knobs)))
-        .find(|(_, pte)| pte.is_some())
-        .unwrap_or(("", None))
-    else {
+    let Some((to_pte, pte)) = swap_pte(h, v, e, knobs) else {
         return;
     };
-    let Some(back) = ask(v, h.softleaf_from_pte, pte, knobs) else {
+    let (Some(from_pte), Some(back)) =
+        (h.softleaf_from_pte, ask(v, h.softleaf_from_pte, pte, knobs))
+    else {
         return;
     };
     if back != e {
         out.push(violation(
             "softleaf_from_pte-inverts-softleaf_to_pte",
-            ("softleaf_from_pte", pte),
+            (from_pte, pte),
             e,
             format!("{to_pte}({e:#x}) = {pte:#x}, softleaf_from_pte() of it = {back:#x}"),
         ));
         return;
     }
-    for test in [h.pte_present, h.pte_none] {
-        if let Some(got) = ask(v, test, pte, knobs).filter(|&got| got != 0) {
+    for test in [h.pte_present, h.pte_none].into_iter().flatten() {
+        if let Some(got) = ask(v, Some(test), pte, knobs).filter(|&got| got != 0) {
             let name = test.name;
             out.push(violation(
                 "swap-pte-is-neither-present-nor-none",
-                (name, pte),
+                (test, pte),
                 e,
                 format!("{name}({pte:#x}) = {got} for the swap PTE of {e:#x}"),
             ));
         }
     }
     for &[mk, test, clear] in &h.flags {
-        let Some(marked) = ask(v, mk, pte, knobs) else {
+        let (Some(mk), Some(marked)) = (mk, ask(v, mk, pte, knobs)) else {
             continue;
         };
-        let (mk, test_name, clear_name) = (mk.name, test.name, clear.name);
         let changed = marked ^ pte;
         if changed.count_ones() > 1 {
             out.push(violation(
                 "pte-flag-helper-touches-one-bit",
                 (mk, pte),
                 e,
-                format!("{mk}({pte:#x}) = {marked:#x} changes bits {changed:#x}"),
+                format!(
+                    "{}({pte:#x}) = {marked:#x} changes bits {changed:#x}",
+                    mk.name
+                ),
             ));
         }
-        if ask(v, test, pte, knobs) == Some(1) {
+        if let (Some(test), Some(1)) = (test, ask(v, test, pte, knobs)) {
             out.push(violation(
                 "fresh-swap-pte-has-no-flags",
-                (test_name, pte),
+                (test, pte),
                 e,
-                format!("{test_name}({pte:#x}) holds on a PTE made by {to_pte}()"),
+                format!("{}({pte:#x}) holds on a PTE made by {to_pte}()", test.name),
             ));
         }
         if changed != 0 {
-            if ask(v, test, marked, knobs) == Some(0) {
+            if let (Some(test), Some(0)) = (test, ask(v, test, marked, knobs)) {
                 out.push(violation(
                     "pte-flag-helper-sets-what-it-tests",
-                    (test_name, marked),
+                    (test, marked),
                     e,
-                    format!("{test_name}({mk}({pte:#x}) = {marked:#x}) is false"),
+                    format!(
+                        "{}({}({pte:#x}) = {marked:#x}) is false",
+                        test.name, mk.name
+                    ),
                 ));
             }
-            if let Some(cleared) = ask(v, clear, marked, knobs).filter(|&c| c != pte) {
+            if let Some((clear, cleared)) = clear
+                .and_then(|c| Some((c, ask(v, Some(c), marked, knobs)?)))
+                .filter(|&(_, c)| c != pte)
+            {
                 out.push(violation(
                     "pte-flag-clear-undoes-mk",
-                    (clear_name, marked),
+                    (clear, marked),
                     e,
-                    format!("{clear_name}({marked:#x}) = {cleared:#x}, expected {pte:#x}"),
+                    format!(
+                        "{}({marked:#x}) = {cleared:#x}, expected {pte:#x}",
+                        clear.name
+                    ),
                 ));
             }
         }
@@ -430,7 +502,8 @@ fn page_table(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Viol
                 (mk, pte),
                 e,
                 format!(
-                    "softleaf_from_pte({mk}(pte) = {marked:#x}) = {decoded:#x}, expected {e:#x}"
+                    "softleaf_from_pte({}(pte) = {marked:#x}) = {decoded:#x}, expected {e:#x}",
+                    mk.name
                 ),
             ));
         }
@@ -467,7 +540,7 @@ fn across_variants(
         if theirs != mine {
             out.push(violation(
                 "config-independent-helpers-agree",
-                (helper.name, input),
+                (helper, input),
                 args.a,
                 format!(
                     "{}({input:#x}) = {:#x} on {} but {:#x} on {}",
@@ -476,6 +549,106 @@ fn across_variants(
                     here.label(),
                     theirs.value,
                     other.label()
+                ),
+            ));
+        }
+    }
+}
+
+/// What a helper the model does not know must still do, by its kind:
+/// a type predicate answers alike for every entry of one `softleaf_type`;
+/// a maker's entry has a type this config defines and keeps its offset; a
+/// PTE helper changes at most one bit and never the entry the PTE holds.
+fn unmodelled_helpers(h: &Helpers, v: &Variant, args: &Args, out: &mut Vec<Violation>) {
+    let (e, knobs) = (args.a, args.knobs);
+    let u = &h.unmodelled;
+    if let Some(ty) = ask(v, h.softleaf_type, e, knobs) {
+        // The same type number with the smallest offset it can have.
+        let twin = e & !((1u64 << 58) - 1) | 1;
+        let same_type = ask(v, h.softleaf_type, twin, knobs) == Some(ty);
+        for &p in u.type_predicates.iter().filter(|p| v.has_spec(p)) {
+            let (Some(got), Some(twin_got)) =
+                (ask(v, Some(p), e, knobs), ask(v, Some(p), twin, knobs))
+            else {
+                continue;
+            };
+            if same_type && got != twin_got {
+                out.push(violation(
+                    "type-predicate-answers-by-type",
+                    (p, e),
+                    e,
+                    format!(
+                        "{}({e:#x}) = {got} but {}({twin:#x}) = {twin_got}, and both have softleaf_type() = {}",
+                        p.name,
+                        p.name,
+                        SOFTLEAF_TYPES.get(ty as usize).unwrap_or(&"an unknown type")
+                    ),
+                ));
+            }
+        }
+    }
+    let offset = e & ((1u64 << 34) - 1);
+    for &m in u.makers.iter().filter(|m| v.has_spec(m)) {
+        let Some(made) = ask(v, Some(m), offset, knobs) else {
+            continue;
+        };
+        if made == 0 {
+            // The stub a config without the type compiles in.
+            continue;
+        }
+        let kept = ask(v, h.swp_offset, made, knobs);
+        let ty = ask(v, h.softleaf_type, made, knobs);
+        if kept.is_some_and(|k| k != offset) {
+            out.push(violation(
+                "maker-keeps-its-offset",
+                (m, offset),
+                e,
+                format!(
+                    "swp_offset({}({offset:#x})) = {:#x}",
+                    m.name,
+                    kept.unwrap_or(0)
+                ),
+            ));
+        }
+        if ty.is_some_and(|t| t == 0 || SOFTLEAF_TYPES.get(t as usize).is_none()) {
+            out.push(violation(
+                "maker-makes-a-defined-type",
+                (m, offset),
+                e,
+                format!(
+                    "softleaf_type({}({offset:#x})) is not a type this config defines",
+                    m.name
+                ),
+            ));
+        }
+    }
+    if !arch_holds(h, v, e, knobs) {
+        return;
+    }
+    let Some((_, pte)) = swap_pte(h, v, e, knobs) else {
+        return;
+    };
+    for &f in u.pte_flag_helpers.iter().filter(|f| v.has_spec(f)) {
+        let Some(changed) = ask(v, Some(f), pte, knobs) else {
+            continue;
+        };
+        let bits = changed ^ pte;
+        if bits.count_ones() > 1 {
+            out.push(violation(
+                "pte-flag-helper-touches-one-bit",
+                (f, pte),
+                e,
+                format!("{}({pte:#x}) = {changed:#x} changes bits {bits:#x}", f.name),
+            ));
+        }
+        if let Some(decoded) = ask(v, h.softleaf_from_pte, changed, knobs).filter(|&d| d != e) {
+            out.push(violation(
+                "pte-flags-do-not-change-the-entry",
+                (f, pte),
+                e,
+                format!(
+                    "softleaf_from_pte({}(pte) = {changed:#x}) = {decoded:#x}, expected {e:#x}",
+                    f.name
                 ),
             ));
         }

@@ -8,7 +8,7 @@ use super::describe::TypeNames;
 use super::properties::Violation;
 use super::{Case, Engine};
 use crate::call::{Args, Outcome};
-use leafdiff_kernel::helpers::{lookup, Sig};
+use crate::helpers::Sig;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -66,7 +66,9 @@ fn pte_class(engine: &Engine, variant: usize, names: &TypeNames, word: u64, pmd:
             a: word,
             ..Args::default()
         };
-        lookup(name).and_then(|h| v.eval(h, &args)).map(|o| o.value)
+        v.helper(name)
+            .and_then(|h| v.eval(h, &args))
+            .map(|o| o.value)
     };
     let (present, none, decode) = if pmd {
         ("pmd_present", "pmd_none", "softleaf_from_pmd")
@@ -107,6 +109,11 @@ pub fn input_class(engine: &Engine, variant: usize, case: &Case) -> String {
             "page(device_private={},locked={})",
             case.args.page.device_private as u8, case.args.page.locked as u8
         ),
+        Sig::PageFlagsToEntry => format!(
+            "page(device_private={}) flags={}",
+            case.args.page.device_private as u8,
+            offset_class(a)
+        ),
         Sig::EntryToPage => format!(
             "{} locked={}",
             entry_class(&names, a),
@@ -118,7 +125,7 @@ pub fn input_class(engine: &Engine, variant: usize, case: &Case) -> String {
         | Sig::EntryToEntry
         | Sig::EntryToPte
         | Sig::ArchEntryToWord => entry_class(&names, a),
-        Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool => {
+        Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool | Sig::PteToPage => {
             pte_class(engine, variant, &names, a, pmd)
         }
     }
@@ -153,7 +160,7 @@ pub fn divergence(
 pub fn property(engine: &Engine, variant: usize, v: &Violation, args: &Args) -> Signature {
     let names = TypeNames::of(engine.variants[variant], args.knobs);
     Signature {
-        what: format!("property {} | {}", v.property, v.helper),
+        what: format!("property {} | {}", v.property, v.helper.name),
         variant: engine.variants[variant].label(),
         input: entry_class(&names, v.entry),
         how: "violated",

@@ -5,7 +5,7 @@
 use super::case::{Case, Target};
 use super::Engine;
 use crate::call::{Args, Knobs, Page};
-use leafdiff_kernel::helpers::{lookup, HelperSpec, Sig};
+use crate::helpers::{HelperSpec, Sig};
 
 /// Number of type numbers a 5-bit type field holds, plus one past it.
 const TYPES: u64 = 33;
@@ -120,10 +120,13 @@ fn pages() -> Vec<Page> {
 /// Swap PTEs of `variant` for a set of entries, each with flag variants.
 fn ptes(engine: &Engine, variant: usize, knobs: Knobs) -> Vec<u64> {
     let v = &engine.variants[variant];
-    let to_pte = lookup("swp_entry_to_pte").expect("in the helper table");
+    let to_pte = v
+        .helper("swp_entry_to_pte")
+        .or_else(|| v.helper("softleaf_to_pte"));
     let mut words: Vec<u64> = entries(&pte_offsets())
         .into_iter()
         .filter_map(|e| {
+            let to_pte = to_pte?;
             v.eval(
                 to_pte,
                 &Args {
@@ -161,6 +164,19 @@ fn arguments(sig: Sig, entries: &[u64], ptes: &[u64], offsets: &[u64], knobs: Kn
             .into_iter()
             .map(|page| Args { page, ..with(0, 0) })
             .collect(),
+        // Flags are offset bits above the pfn: every single bit, none and all.
+        Sig::PageFlagsToEntry => pages()
+            .into_iter()
+            .flat_map(|page| {
+                std::iter::once(0)
+                    .chain((30..58).map(|b| 1u64 << b))
+                    .chain([u64::MAX])
+                    .map(move |flags| Args {
+                        page,
+                        ..with(flags, 0)
+                    })
+            })
+            .collect(),
         Sig::EntryToPage => entries
             .iter()
             .flat_map(|&e| {
@@ -179,7 +195,7 @@ fn arguments(sig: Sig, entries: &[u64], ptes: &[u64], offsets: &[u64], knobs: Kn
         | Sig::EntryToEntry
         | Sig::EntryToPte
         | Sig::ArchEntryToWord => entries.iter().map(|&e| with(e, 0)).collect(),
-        Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool => {
+        Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool | Sig::PteToPage => {
             ptes.iter().map(|&p| with(p, 0)).collect()
         }
     }
@@ -192,11 +208,13 @@ fn case(
     helper: &'static HelperSpec,
     args: Args,
 ) -> Case {
-    let meta = engine.variants[variant].meta;
+    let v = engine.variants[variant];
     Case {
         target,
-        kernel: meta.kernel as u8,
-        config_bits: meta.config_bits as u8,
+        arch: super::case::ARCH_X86_64,
+        kernel: super::selector_of(v.kernel()),
+        config_mask: u8::MAX,
+        config_bits: v.meta.config_bits as u8,
         helper,
         args,
     }
@@ -209,7 +227,8 @@ fn case(
 pub fn cases<'e>(engine: &'e Engine, targets: &'e [Target]) -> impl Iterator<Item = Case> + 'e {
     let offsets = offsets();
     let entries = entries(&offsets);
-    let props = lookup("softleaf_type").expect("in the helper table");
+    let props =
+        crate::helpers::lookup("softleaf_type").expect("every kernel defines softleaf_type");
     KNOBS.iter().flat_map(move |&knobs| {
         let ptes: Vec<Vec<u64>> = (0..engine.variants.len())
             .map(|v| ptes(engine, v, knobs))
@@ -218,28 +237,30 @@ pub fn cases<'e>(engine: &'e Engine, targets: &'e [Target]) -> impl Iterator<Ite
         // The props target checks every entry against one swap PTE each.
         let helpers = targets.iter().flat_map(move |&target| match target {
             Target::Props => vec![(target, props)],
-            _ => target.helpers().into_iter().map(|h| (target, h)).collect(),
+            _ => target.helpers().iter().map(|&h| (target, h)).collect(),
         });
         helpers.flat_map(move |(target, helper)| {
             let (ptes, offsets, entries) = (ptes.clone(), offsets.clone(), entries.clone());
-            (0..engine.variants.len()).flat_map(move |variant| {
-                let args = if target == Target::Props {
-                    entries
-                        .iter()
-                        .zip(ptes[variant].iter().cycle())
-                        .map(|(&a, &b)| Args {
-                            a,
-                            b,
-                            knobs,
-                            ..Args::default()
-                        })
-                        .collect()
-                } else {
-                    arguments(helper.sig, &entries, &ptes[variant], &offsets, knobs)
-                };
-                args.into_iter()
-                    .map(move |args| case(target, engine, variant, helper, args))
-            })
+            (0..engine.variants.len())
+                .filter(move |&variant| engine.variants[variant].has_spec(helper))
+                .flat_map(move |variant| {
+                    let args = if target == Target::Props {
+                        entries
+                            .iter()
+                            .zip(ptes[variant].iter().cycle())
+                            .map(|(&a, &b)| Args {
+                                a,
+                                b,
+                                knobs,
+                                ..Args::default()
+                            })
+                            .collect()
+                    } else {
+                        arguments(helper.sig, &entries, &ptes[variant], &offsets, knobs)
+                    };
+                    args.into_iter()
+                        .map(move |args| case(target, engine, variant, helper, args))
+                })
         })
     })
 }

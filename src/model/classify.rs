@@ -70,6 +70,15 @@ impl Ctx<'_> {
             .warned_if(leaf.kind != SoftleafType::Marker)
     }
 
+    /// `softleaf_to_flags` (the series from its second revision): the
+    /// young/dirty bits of a migration entry's offset, to be carried into
+    /// the entry that replaces it; only meaningful for migration entries.
+    pub fn softleaf_to_flags(&self, entry: SwpEntry) -> Outcome {
+        let leaf = self.classify(entry);
+        leaf.answer(entry.offset() & (self.pfn.young() | self.pfn.dirty()))
+            .warned_if(!leaf.kind.is_migration())
+    }
+
     /// `softleaf_to_pfn`: only meaningful for pfn entries, warns otherwise.
     pub fn softleaf_to_pfn(&self, entry: SwpEntry) -> Outcome {
         let leaf = self.classify(entry);

@@ -28,6 +28,8 @@ impl Ctx<'_> {
             "SWP_MIG_YOUNG_BIT" => self.pfn.young_bit().into(),
             "SWP_MIG_DIRTY_BIT" => self.pfn.dirty_bit().into(),
             "SWP_MIG_TOTAL_BITS" => self.pfn.total_bits().into(),
+            "SWP_MIG_YOUNG" => self.pfn.young(),
+            "SWP_MIG_DIRTY" => self.pfn.dirty(),
             "PTE_MARKER_UFFD_WP" => PteMarker::UFFD_WP.0,
             "PTE_MARKER_POISONED" => PteMarker::POISONED.0,
             "PTE_MARKER_GUARD" => PteMarker::GUARD.0,

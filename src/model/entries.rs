@@ -191,7 +191,10 @@ impl Ctx<'_> {
     /// `make_*_migration_entry_from_page` (the series): a migration entry for
     /// the page's pfn, in the device-private form when the page is device
     /// private. Without migration support there are no migration entries.
-    pub fn make_migration_from_page(&self, access: Access, page: &Page) -> SwpEntry {
+    /// From the series' second revision the maker also takes `flags`, the
+    /// young/dirty offset bits of the entry it replaces (`softleaf_to_flags`),
+    /// which it ORs into the offset above the pfn.
+    pub fn make_migration_from_page(&self, access: Access, page: &Page, flags: u64) -> SwpEntry {
         if !self.has(ConfigOption::Migration) {
             return SwpEntry::NONE;
         }
@@ -201,7 +204,7 @@ impl Ctx<'_> {
         } else {
             host
         };
-        self.make(kind, page.pfn)
+        self.make(kind, page.pfn | flags)
     }
 
     /// `make_hwpoison_entry`: the page must be locked while it is poisoned,

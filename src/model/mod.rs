@@ -5,6 +5,9 @@
 //! "evaluate helper H on these arguments", and gets an `Outcome` or `None`
 //! when this kernel and config have no such helper.
 //!
+//! Helpers it does not know, or knows by another prototype, it does not
+//! answer: those are checked by properties alone.
+//!
 //! Layout of the module:
 //! * `types`: which swap type numbers a config reserves; `enum softleaf_type`;
 //! * `entries`: the arch-independent entry, pfn/A-D layout, markers, makers;
@@ -23,10 +26,10 @@ pub mod static_checks;
 pub mod types;
 
 use crate::call::{Args, Outcome, Page};
+use crate::helpers::{HelperSpec, Sig};
 use arch_x86_64::{ArchSwpEntry, Pmd, Pte, SwpFlag, SwpFlags};
 use entries::{PfnLayout, PteMarker, SwpEntry};
 use leafdiff_kernel::config::{ConfigOption, KernelConfig};
-use leafdiff_kernel::helpers::HelperSpec;
 use types::{SoftleafType, SwapTypes, SwpKind};
 
 /// Optional API a kernel's headers may or may not carry, detected from what
@@ -67,7 +70,10 @@ impl Model {
     /// define it (a constant left undefined, a series helper without the
     /// series, `migration_entry_supports_ad` without migration, ...).
     pub fn eval(&self, helper: &HelperSpec, args: &Args) -> Option<Outcome> {
-        Ctx::new(self, args).call(helper.name)
+        if !helper.modelled {
+            return None;
+        }
+        Ctx::new(self, args).call(helper)
     }
 }
 
@@ -123,8 +129,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// Dispatch by helper name (current spelling, and earlier spellings where
-    /// a helper was renamed). Arguments are read as the helper's `Sig` says.
-    fn call(&self, name: &str) -> Option<Outcome> {
+    /// a helper was renamed). Arguments are read as the helper's `Sig` says;
+    /// where revisions of a helper differ in prototype, the `Sig` picks the
+    /// meaning (the `(page, flags)` makers carry the flags into the offset).
+    fn call(&self, helper: &HelperSpec) -> Option<Outcome> {
+        let name = helper.name;
         use entries::Access::{Read, ReadExclusive, Write};
         use SoftleafType as T;
         use SwpKind as K;
@@ -136,6 +145,11 @@ impl<'a> Ctx<'a> {
         let pte = Pte(a);
         let pmd = Pmd(a);
         let page = &self.args.page;
+        let flags = if helper.sig == Sig::PageFlagsToEntry {
+            a
+        } else {
+            0
+        };
         let entry = |e: SwpEntry| out::value(e.0);
         let out = match name {
             // arch-independent entries
@@ -165,13 +179,19 @@ impl<'a> Ctx<'a> {
                 entry(self.make(K::MigrationDeviceWrite, a))
             }
             "make_readable_migration_entry_from_page" => {
-                entry(self.make_migration_from_page(Read, page))
+                entry(self.make_migration_from_page(Read, page, flags))
             }
             "make_readable_exclusive_migration_entry_from_page" => {
-                entry(self.make_migration_from_page(ReadExclusive, page))
+                entry(self.make_migration_from_page(ReadExclusive, page, flags))
             }
             "make_writable_migration_entry_from_page" => {
-                entry(self.make_migration_from_page(Write, page))
+                entry(self.make_migration_from_page(Write, page, flags))
+            }
+            "make_readable_device_private_entry_from_page" => {
+                entry(self.make(K::DeviceRead, page.pfn | flags))
+            }
+            "make_writable_device_private_entry_from_page" => {
+                entry(self.make(K::DeviceWrite, page.pfn | flags))
             }
             "make_hwpoison_entry" => self.make_hwpoison_entry(page),
             "make_pte_marker_entry" => entry(self.make_marker(PteMarker(a))),
@@ -232,6 +252,8 @@ impl<'a> Ctx<'a> {
             "softleaf_has_pfn" => self.leaf_is(e, T::has_pfn),
             "softleaf_to_pfn" => self.softleaf_to_pfn(e),
             "softleaf_to_marker" => self.softleaf_to_marker(e),
+            "softleaf_to_flags" => self.softleaf_to_flags(e),
+            "softleaf_mk_none" => entry(SwpEntry::NONE),
             "softleaf_is_poison_marker" => self.leaf_is_marker_with(e, PteMarker::POISONED),
             "softleaf_is_guard_marker" => self.leaf_is_marker_with(e, PteMarker::GUARD),
             "softleaf_is_uffd_wp_marker" => self.leaf_is_marker_with(e, PteMarker::UFFD_WP),
@@ -300,6 +322,9 @@ impl<'a> Ctx<'a> {
 /// config: without CONFIG_DEVICE_PRIVATE its makers yield the empty entry and
 /// its predicates say no). Its constants are handled with the other types.
 pub const SERIES_HELPERS: &[&str] = &[
+    "make_readable_device_private_entry_from_page",
+    "make_writable_device_private_entry_from_page",
+    "softleaf_to_flags",
     "make_readable_migration_device_private_entry",
     "make_readable_exclusive_migration_device_private_entry",
     "make_writable_migration_device_private_entry",

@@ -1,6 +1,7 @@
 //! What build.rs records about each kernel and variant (see `variants.rs` in OUT_DIR).
 
 use super::ffi::ld_variant;
+use crate::helpers::HelperSpec;
 
 #[derive(Debug)]
 pub struct KernelMeta {
@@ -17,6 +18,17 @@ pub struct KernelMeta {
     /// Every name the harness found defined, sorted.
     pub defined: &'static [&'static str],
     pub softleaf_types: &'static [&'static str],
+    /// The helpers its headers define, as indices into `helpers::all()`.
+    pub helpers: &'static [usize],
+    /// Each helper's prototype as the headers write it (`macro`, `constant`).
+    pub prototypes: &'static [(&'static str, &'static str)],
+    /// The names each helper's definition mentions: the kernel's own call
+    /// graph among the helpers, as the extraction sees it.
+    pub refs: &'static [(&'static str, &'static [&'static str])],
+    /// Names its headers define that leafdiff cannot call, with the reason.
+    pub unchecked: &'static [(&'static str, &'static str)],
+    /// "prototype changed: …" for each helper the model knows by another prototype.
+    pub prototype_changes: &'static [&'static str],
 }
 
 impl KernelMeta {
@@ -32,6 +44,27 @@ impl KernelMeta {
     /// Whether this kernel's headers define `name` (a macro, function, type or enum).
     pub fn defines(&self, name: &str) -> bool {
         self.defined.binary_search(&name).is_ok()
+    }
+
+    /// The helpers this kernel's headers define.
+    pub fn helper_specs(&self) -> impl Iterator<Item = &'static HelperSpec> + '_ {
+        self.helpers.iter().map(|&i| &crate::helpers::all()[i])
+    }
+
+    /// The names the definition of helper `name` mentions.
+    pub fn refs_of(&self, name: &str) -> &'static [&'static str] {
+        self.refs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(&[], |(_, r)| r)
+    }
+
+    /// The prototype of `name` as the headers write it.
+    pub fn prototype(&self, name: &str) -> Option<&'static str> {
+        self.prototypes
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, p)| *p)
     }
 }
 

@@ -7,9 +7,10 @@ mod ffi {
     include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
 }
 
-mod generated {
+pub(crate) mod generated {
     use super::ffi::ld_variant;
     use super::meta::*;
+    use crate::helpers::{HelperSpec, Layer, Sig};
     include!(concat!(env!("OUT_DIR"), "/variants.rs"));
 }
 
@@ -17,8 +18,8 @@ pub mod meta;
 pub mod select;
 
 use crate::call::{Args, Outcome};
+use crate::helpers::{self, HelperSpec, Sig, SOFTLEAF_TYPES};
 use leafdiff_kernel::config::KernelConfig;
-use leafdiff_kernel::helpers::{self, HelperSpec, Sig, HELPERS, SOFTLEAF_TYPES};
 pub use meta::{BuildFinding, KernelMeta, VariantMeta};
 use std::ffi::CStr;
 use std::sync::OnceLock;
@@ -30,7 +31,7 @@ pub const UNKNOWN_SOFTLEAF: u64 = 1 << 32;
 pub struct Variant {
     pub meta: &'static VariantMeta,
     pub config: KernelConfig,
-    /// The variant's wrapper for each entry of `HELPERS`, by index.
+    /// The variant's wrapper for each entry of `helpers::all()`, by index.
     helpers: Vec<ffi::ld_helper_fn>,
     /// The C `enum softleaf_type` values with their enumerator names.
     softleaf_types: Vec<(u64, &'static str)>,
@@ -64,14 +65,20 @@ fn static_str(p: *const std::os::raw::c_char) -> &'static str {
 impl Variant {
     fn load(meta: &'static VariantMeta) -> Variant {
         let table = (meta.table)();
-        let mut helpers: Vec<ffi::ld_helper_fn> = vec![None; HELPERS.len()];
+        let kernel = &generated::KERNELS[meta.kernel];
+        let mut helpers: Vec<ffi::ld_helper_fn> = vec![None; helpers::all().len()];
         let mut p = table.helpers;
         // SAFETY: both tables end with a NULL-name sentinel (see csrc/leafdiff.h).
         unsafe {
             while !(*p).name.is_null() {
-                let spec = helpers::lookup(static_str((*p).name))
-                    .expect("the wrapper wraps table helpers");
-                helpers[helpers::index(spec)] = (*p).call;
+                let name = static_str((*p).name);
+                let index = kernel
+                    .helpers
+                    .iter()
+                    .copied()
+                    .find(|&i| helpers::all()[i].name == name)
+                    .expect("the wrapper wraps the kernel's discovered helpers");
+                helpers[index] = (*p).call;
                 p = p.add(1);
             }
         }
@@ -108,15 +115,33 @@ impl Variant {
     }
 
     pub fn has(&self, helper: &str) -> bool {
-        helpers::lookup(helper).is_some_and(|h| self.helpers[helpers::index(h)].is_some())
+        self.helper(helper).is_some()
+    }
+
+    /// Whether this variant wraps exactly this helper (name and prototype).
+    pub fn has_spec(&self, helper: &HelperSpec) -> bool {
+        self.helpers[helpers::index(helper)].is_some()
+    }
+
+    /// The helper this variant has under `name`.
+    pub fn helper(&self, name: &str) -> Option<&'static HelperSpec> {
+        helpers::all()
+            .iter()
+            .zip(&self.helpers)
+            .find(|(h, f)| h.name == name && f.is_some())
+            .map(|(h, _)| h)
     }
 
     pub fn helper_names(&self) -> impl Iterator<Item = &'static str> + '_ {
-        HELPERS
+        self.helper_specs().map(|h| h.name)
+    }
+
+    pub fn helper_specs(&self) -> impl Iterator<Item = &'static HelperSpec> + '_ {
+        helpers::all()
             .iter()
             .zip(&self.helpers)
             .filter(|(_, f)| f.is_some())
-            .map(|(h, _)| h.name)
+            .map(|(h, _)| h)
     }
 
     /// Whether this kernel's headers define `name` (a macro, function, type or enum).

@@ -75,30 +75,48 @@ const EXTRACTED: &[Extracted] = &[
             "include/asm-generic/pgtable_uffd.h",
             "include/linux/pgtable.h",
         ],
-        roots: Roots::NamesAndFunctionPrefixes(
-            &[
-                "PAGE_SHIFT",
-                "MAX_PHYSMEM_BITS",
-                "SWP_TYPE_BITS",
-                "SWP_OFFSET_FIRST_BIT",
-                "SWP_OFFSET_SHIFT",
-                "MAX_SWAPFILES_CHECK",
-                "__swp_type",
-                "__swp_offset",
-                "__swp_entry",
-                "__pte_to_swp_entry",
-                "__pmd_to_swp_entry",
-                "__swp_entry_to_pte",
-                "__swp_entry_to_pmd",
-                "pte_present",
-                "pte_none",
-                "pmd_present",
-                "pmd_none",
-            ],
-            &["pte_swp_", "pmd_swp_"],
-        ),
+        roots: Roots::NamesAndFunctionPrefixes(ARCH_ROOTS, ARCH_HELPER_PREFIXES),
     },
 ];
+
+/// What is taken from the arch headers: the constants the generic headers
+/// need, and the arch's swap encoding.
+const ARCH_ROOTS: &[&str] = &[
+    "PAGE_SHIFT",
+    "MAX_PHYSMEM_BITS",
+    "SWP_TYPE_BITS",
+    "SWP_OFFSET_FIRST_BIT",
+    "SWP_OFFSET_SHIFT",
+    "MAX_SWAPFILES_CHECK",
+    "__swp_type",
+    "__swp_offset",
+    "__swp_entry",
+    "__pte_to_swp_entry",
+    "__pmd_to_swp_entry",
+    "__swp_entry_to_pte",
+    "__swp_entry_to_pmd",
+    "pte_present",
+    "pte_none",
+    "pmd_present",
+    "pmd_none",
+];
+
+/// Functions of the arch headers that are helpers under test by their name
+/// alone: the swap-PTE flag helpers. The other arch helpers are the
+/// `__swp_*` codec and `pte/pmd_present/none` among [`ARCH_ROOTS`]; what else
+/// the arch extraction pulls in (`pte_flags`, `native_pte_val`, ...) is
+/// plumbing, not under test.
+pub const ARCH_HELPER_PREFIXES: &[&str] = &["pte_swp_", "pmd_swp_"];
+
+/// Whether an arch definition called `name` is a helper under test.
+pub fn is_arch_helper(name: &str) -> bool {
+    ARCH_HELPER_PREFIXES.iter().any(|p| name.starts_with(p))
+        || (ARCH_ROOTS.contains(&name)
+            && name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_lowercase() || c == '_'))
+}
 
 /// Names `csrc/shim/` provides: the kernel environment around the helpers
 /// (run-time switches, paravirt plumbing, generic bit macros). Extraction never
