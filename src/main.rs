@@ -362,15 +362,29 @@ fn run_info() -> anyhow::Result<ExitCode> {
             helpers.len()
         );
     }
-    if let Some(v) = oracle::variants()
-        .iter()
-        .max_by_key(|v| v.helper_names().count())
-    {
-        let mut helpers: Vec<&str> = v.helper_names().collect();
-        helpers.sort_unstable();
-        println!("helpers found ({} in {}):", helpers.len(), v.label());
-        for chunk in helpers.chunks(4) {
-            println!("  {}", chunk.join(", "));
+    for k in oracle::kernels() {
+        let inv = leafdiff::engine::inventory::of_kernel(k);
+        println!(
+            "helpers of {}: {} modelled, {} not modelled (properties only), {} unchecked",
+            inv.kernel,
+            inv.modelled.len(),
+            inv.properties_only.len(),
+            inv.unchecked.len()
+        );
+        for h in k.helper_specs() {
+            let how = if h.modelled {
+                "modelled"
+            } else {
+                "not modelled: properties only"
+            };
+            let prototype = k.prototype(h.name).unwrap_or("");
+            println!("  {:<56} {how:<30} {prototype}", h.name);
+        }
+        for (name, why) in inv.unchecked {
+            println!("  {name:<56} unchecked: {why}");
+        }
+        for change in inv.prototype_changes {
+            println!("  {change}");
         }
     }
     for b in oracle::build_findings() {

@@ -93,12 +93,12 @@ pub fn discover(facts: &HeaderFacts) -> Discovery {
         .filter(|d| is_candidate(d))
         .map(|d| d.name.as_str())
         .collect();
-    // Constants the model knows are tried in every kernel: each variant's
-    // `#ifdef` decides (a config may leave one undefined).
+    // Constants the model knows wherever the headers define them; each
+    // variant's `#ifdef` decides (a config may leave one undefined).
     names.extend(
         KNOWN
             .iter()
-            .filter(|k| k.sigs == [Sig::Const])
+            .filter(|k| k.sigs == [Sig::Const] && facts.defines(k.name))
             .map(|k| k.name),
     );
     names.sort_unstable();
@@ -115,11 +115,11 @@ fn classify(facts: &HeaderFacts, spelling: &str, out: &mut Discovery) {
     let defs: Vec<&Definition> = facts.index.named(spelling).collect();
     let function = defs.iter().find(|d| d.kind == Kind::Function);
     let found = match (function, defs.first()) {
+        (None, None) => unreachable!("only defined names are classified"),
         (Some(def), _) => prototype::of_function(def)
             .and_then(|p| Ok((p.sig()?, p.text)))
             .map_err(|e| e.to_string()),
         (None, Some(def)) if is_object_like(def) => Ok((Sig::Const, "constant".to_string())),
-        (None, None) => Ok((Sig::Const, "constant".to_string())),
         (None, Some(_)) => match model {
             // A function-like macro has no prototype: the model's is the only one.
             Some(k) => Ok((k.sigs[0], "macro".to_string())),

@@ -22,8 +22,9 @@
 //! [7..11] helper id
 //! [11..19] a | [19..27] b | [27..35] page pfn | [35] page flags | [36] knobs
 //! ```
-//! Version 1 files (a helper by table position) are refused with a message
-//! saying how to convert them: `leafdiff corpus upgrade`.
+//! Version 1 files (a helper by table position) are refused with a message:
+//! what they meant depended on the build that wrote them, so converting one
+//! would be a guess.
 
 use crate::call::{Args, Knobs, Page};
 use crate::helpers::{self, HelperSpec, Layer};
@@ -127,7 +128,7 @@ pub struct Case {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DecodeError {
-    #[error("case format version 1: its helper is a position in a table that has since grown, so it cannot be read safely; convert the file with `leafdiff corpus upgrade FILE...` using the leafdiff that wrote it, or delete it")]
+    #[error("case format version 1: it names its helper by a position in a table that has since grown and its kernel by a position in the build that wrote it, so no build can read it safely; rerun the fuzzer or `leafdiff check` to find the case again in version 2, and delete this file")]
     Version1,
     #[error("case format version {found}, this leafdiff reads version {FORMAT_VERSION}: the file was written by a newer leafdiff")]
     Version { found: u8 },

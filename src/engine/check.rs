@@ -122,6 +122,11 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
         property_checks: Stats::get(&engine.stats.properties),
         skipped: Stats::get(&engine.stats.skipped),
         helpers_compared: helpers_compared(engine, &opts.targets),
+        helpers: engine
+            .kernels()
+            .into_iter()
+            .map(super::inventory::of_kernel)
+            .collect(),
         findings: summaries,
     };
     Ok(CheckOutcome { report, findings })
@@ -132,7 +137,8 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
 /// unless a static assertion it knows of fires), or it compiles although
 /// the model expects an assertion to fire.
 fn build_findings(engine: &Engine) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out = super::inventory::prototype_changes(engine);
+    out.extend(super::inventory::missing_in_config(engine));
     for b in oracle::build_findings() {
         let config = KernelConfig::from_bits(b.config_bits);
         let kernel = &oracle::kernels()[b.kernel];

@@ -6,6 +6,7 @@
 pub mod case;
 pub mod check;
 pub mod describe;
+pub mod inventory;
 pub mod minimize;
 pub mod properties;
 pub mod report;
@@ -120,6 +121,14 @@ impl Engine {
             checks,
             stats: Stats::default(),
         }
+    }
+
+    /// The kernels of the engine's variants, each once, in build order.
+    pub fn kernels(&self) -> Vec<&'static oracle::KernelMeta> {
+        self.by_kernel
+            .iter()
+            .map(|of| self.variants[of[0]].kernel())
+            .collect()
     }
 
     pub fn model(&self, variant: usize) -> &Model {

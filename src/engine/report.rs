@@ -57,6 +57,8 @@ pub struct Report {
     pub property_checks: u64,
     pub skipped: u64,
     pub helpers_compared: usize,
+    /// Per kernel: helpers modelled, checked by properties only, unchecked.
+    pub helpers: Vec<super::inventory::KernelHelpers>,
     pub findings: Vec<FindingSummary>,
 }
 
@@ -164,6 +166,10 @@ impl Report {
             "- {} variants, {} cases in {:.1} s: {} differential comparisons over {} helpers, {} property checks, {} skipped (helper absent)\n- sweep: {}\n\n{}\n",
             self.variants.len(), self.cases, self.seconds, self.compared, self.helpers_compared, self.property_checks, self.skipped, self.sweep, self.outcome_line()
         ));
+        s.push_str("\n## Helpers\n\n");
+        for k in &self.helpers {
+            s.push_str(&k.to_markdown());
+        }
         if !self.build_findings.is_empty() {
             s.push_str("\n## Variants whose build disagrees with the model\n\n");
             for b in &self.build_findings {
