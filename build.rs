@@ -337,13 +337,14 @@ fn variants_rs(
             .collect();
         let _ = writeln!(
             s,
-            "    KernelMeta {{ root: {:?}, include_dir: {:?}, version: {:?}, source: {:?}, sha256: {:?}, patches: {:?}, defined: &{:?}, softleaf_types: &{:?}, helpers: &{:?}, prototypes: &{:?}, refs: &[{}], unchecked: &{:?}, prototype_changes: &{:?} }},",
+            "    KernelMeta {{ root: {:?}, include_dir: {:?}, version: {:?}, source: {:?}, sha256: {:?}, patches: {:?}, base_of: {:?}, defined: &{:?}, softleaf_types: &{:?}, helpers: &{:?}, prototypes: &{:?}, refs: &[{}], unchecked: &{:?}, prototype_changes: &{:?} }},",
             k.tree.root.display().to_string(),
             k.include_dir.display().to_string(),
             k.tree.version,
             source,
             sha256,
             k.patch_report.as_ref().map(|r| r.to_string()).unwrap_or_default(),
+            k.base_of,
             defined,
             k.facts.softleaf_types,
             helpers,

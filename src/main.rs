@@ -72,6 +72,15 @@ enum Command {
     },
     /// Kernels, variants and the helpers found in each.
     Info,
+    /// What the series in LEAFDIFF_PATCHES changes: every helper both the
+    /// patched and the unpatched kernel define, on the same inputs, no model.
+    /// Needs a build with LEAFDIFF_BASE=1. Exit 0: nothing asymmetric; 1: a
+    /// sibling helper left unchanged where the others changed; 2: no base.
+    Diff {
+        /// Also write the result as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
     /// Refresh kernel-pin.toml to the newest Debian package of the pinned series.
     Pin {
         #[arg(long)]
@@ -109,6 +118,7 @@ fn main() -> ExitCode {
             target,
         } => run_repro(&file, kunit, c, target.as_deref()),
         Command::Info => run_info(),
+        Command::Diff { json } => run_diff(json.as_deref()),
         Command::Pin { refresh } => run_pin(refresh),
         Command::Bench { time } => run_bench(time),
     };
@@ -324,6 +334,21 @@ fn exit_code(findings: &[leafdiff::engine::Finding]) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+fn run_diff(json: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    let engine = Engine::from_env_with_bases(Checks::default())?;
+    let report = leafdiff::engine::diff::diff(&engine)?;
+    print!("{}", report.to_text());
+    if let Some(path) = json {
+        std::fs::write(path, serde_json::to_string_pretty(&report)?)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(if report.asymmetries.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn run_info() -> anyhow::Result<ExitCode> {

@@ -40,6 +40,13 @@ fn with_build<T>(patches: &[&str], body: impl FnOnce(&Build) -> T) -> T {
     with_kernel_build(None, patches, body)
 }
 
+/// As `with_build`, with each kernel also built without the patches
+/// (`LEAFDIFF_BASE=1`), for `leafdiff diff`.
+fn with_base_build<T>(patches: &[&str], body: impl FnOnce(&Build) -> T) -> T {
+    try_build(None, patches, true, body)
+        .unwrap_or_else(|e| panic!("building leafdiff with {patches:?} and its base failed:\n{e}"))
+}
+
 /// As `with_build`, with `LEAFDIFF_KERNEL` set to `kernel` when given.
 fn with_kernel_build<T>(
     kernel: Option<&str>,
@@ -55,6 +62,15 @@ fn with_kernel_build<T>(
 fn try_kernel_build<T>(
     kernel: Option<&str>,
     patches: &[&str],
+    body: impl FnOnce(&Build) -> T,
+) -> Result<T, String> {
+    try_build(kernel, patches, false, body)
+}
+
+fn try_build<T>(
+    kernel: Option<&str>,
+    patches: &[&str],
+    base: bool,
     body: impl FnOnce(&Build) -> T,
 ) -> Result<T, String> {
     let _guard = BUILD.lock().unwrap_or_else(|e| e.into_inner());
@@ -73,6 +89,11 @@ fn try_kernel_build<T>(
     if let Some(kernel) = kernel {
         cmd.env("LEAFDIFF_KERNEL", kernel);
     }
+    if base {
+        cmd.env("LEAFDIFF_BASE", "1");
+    } else {
+        cmd.env_remove("LEAFDIFF_BASE");
+    }
     let out = cmd.output().expect("cargo runs");
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).into_owned());
@@ -84,16 +105,25 @@ fn try_kernel_build<T>(
 
 impl Build {
     fn run(&self, args: &[&str]) -> Output {
-        let out = Command::new(&self.binary)
-            .args(args)
-            .output()
-            .expect("leafdiff runs");
+        let out = self.run_any(args);
         assert!(
             out.status.code().is_some_and(|c| c <= 1),
             "leafdiff {args:?} failed to run:\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
         out
+    }
+
+    /// Runs leafdiff whatever its exit status.
+    fn run_any(&self, args: &[&str]) -> Output {
+        Command::new(&self.binary)
+            .args(args)
+            .output()
+            .expect("leafdiff runs")
+    }
+
+    fn info(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["info"]).stdout).into_owned()
     }
 
     /// `check` with its JSON report; findings' reproducers go to `out`.
@@ -325,7 +355,7 @@ fn arch_offset_encoding_error_is_found() {
     }
 }
 
-// The device-private migration series (DESIGN §5).
+// The device-private migration series (ARCHITECTURE.md §6).
 
 const READ_BUG: &str = "device-migration-series-read-bug.patch";
 const SERIES: &str = "device-migration-series.patch";
@@ -485,4 +515,177 @@ fn colliding_type_number_is_found_with_both_names() {
             }
         }
     });
+}
+
+// Revisions of the device-private migration series (ARCHITECTURE.md §6).
+
+/// The second revision as posted: `(page, flags)` makers, `softleaf_to_flags`,
+/// the device-private `_from_page` makers, and a misspelled stub.
+const SERIES_V2: &str = "device-migration-series-v2.patch";
+/// The third: the stub spelled right.
+const SERIES_V3: &str = "device-migration-series-v3.patch";
+
+/// The info line of one helper: its name, how it is checked, its prototype.
+fn info_line<'i>(info: &'i str, helper: &str) -> &'i str {
+    info.lines()
+        .find(|l| l.split_whitespace().next() == Some(helper))
+        .unwrap_or_else(|| panic!("info does not list {helper}:\n{info}"))
+}
+
+#[test]
+fn second_revision_builds_and_its_misspelled_stub_is_named() {
+    with_build(&[SERIES_V2], |b| {
+        let tmp = tempfile::tempdir().unwrap();
+        let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
+        assert_eq!(code, 1, "{report:#}");
+        assert!(findings(&report).is_empty(), "{report:#}");
+        let build = strings(&report["build_findings"]);
+        assert!(!build.is_empty(), "{report:#}");
+        for line in &build {
+            assert!(
+                line.contains("`make_writable_migration_entry_from_page`")
+                    && line.contains("`make_writeable_migration_entry_from_page` instead"),
+                "{line}"
+            );
+            // Only the configs without migration have the stub.
+            assert!(!line.contains("MIGRATION+"), "{line}");
+        }
+        let info = b.info();
+        for h in [
+            "make_readable_migration_entry_from_page",
+            "softleaf_to_flags",
+            "make_readable_device_private_entry_from_page",
+        ] {
+            let line = info_line(&info, h);
+            assert!(line.contains(" modelled "), "{line}");
+        }
+        assert!(info_line(&info, "make_readable_migration_entry_from_page")
+            .contains("(struct page *page, pgoff_t flags)"));
+    });
+}
+
+#[test]
+fn third_revision_is_consistent() {
+    with_build(&[SERIES_V3], |b| {
+        let tmp = tempfile::tempdir().unwrap();
+        let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
+        assert_eq!(code, 0, "{report:#}");
+        assert!(
+            report["helpers_compared"].as_u64().unwrap() > 120,
+            "{report:#}"
+        );
+    });
+}
+
+#[test]
+fn changed_prototype_builds_and_is_named() {
+    with_build(&["prototype-changed.patch"], |b| {
+        let tmp = tempfile::tempdir().unwrap();
+        let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
+        assert_eq!(code, 1, "{report:#}");
+        assert!(findings(&report).is_empty(), "{report:#}");
+        let build = strings(&report["build_findings"]);
+        assert_eq!(build.len(), 1, "{report:#}");
+        assert!(
+            build[0].contains("prototype changed: make_pte_marker_entry now takes `swp_entry_t make_pte_marker_entry(pte_marker marker, pte_marker extra)`"),
+            "{}",
+            build[0]
+        );
+        let info = b.info();
+        assert!(info_line(&info, "make_pte_marker_entry").contains("not modelled: properties only"));
+    });
+}
+
+#[test]
+fn unknown_helper_bug_is_found_by_a_property() {
+    let report = assert_found(
+        "unknown-helper-offset-cut.patch",
+        &["make_device_exclusive_entry_for_device"],
+    );
+    assert_eq!(blamed(&report), ["make_device_exclusive_entry_for_device"]);
+    let f = finding(&report, "make_device_exclusive_entry_for_device");
+    assert_eq!(f["property"], "maker-keeps-its-offset");
+    let helpers = report["helpers"][0]["properties_only"].clone();
+    assert!(strings(&helpers).contains(&"make_device_exclusive_entry_for_device"));
+}
+
+#[test]
+fn diff_shows_the_read_bug_as_an_asymmetry_first() {
+    with_base_build(&[READ_BUG], |b| {
+        let out = b.run(&["diff"]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        let first_finding = text
+            .lines()
+            .find(|l| l.starts_with("  "))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(
+            first_finding.starts_with("  softleaf_is_migration_read: the series leaves it unchanged on SWP_MIGRATION_DEVICE_READ"),
+            "{text}"
+        );
+        for changed in [
+            "softleaf_is_migration on SWP_MIGRATION_DEVICE_READ:",
+            "softleaf_is_migration_write on SWP_MIGRATION_DEVICE_WRITE:",
+            "softleaf_is_migration_read_exclusive on SWP_MIGRATION_DEVICE_READ_EXCLUSIVE:",
+        ] {
+            assert!(text.contains(changed), "{changed} missing:\n{text}");
+        }
+        assert!(
+            !text.contains("softleaf_is_migration_read on SWP_MIGRATION_DEVICE_READ:"),
+            "{text}"
+        );
+        // The kernels under test exclude the base: check sees one kernel.
+        let tmp = tempfile::tempdir().unwrap();
+        let (_, report) = b.check(tmp.path(), &["--sweep-only"]);
+        assert_eq!(report["kernels"].as_array().unwrap().len(), 1, "{report:#}");
+    });
+}
+
+#[test]
+fn diff_of_a_series_that_changes_no_header_reports_nothing() {
+    with_base_build(&["mm-only-series.patch"], |b| {
+        let out = b.run(&["diff"]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{text}");
+        assert!(text.contains("The series changes nothing"), "{text}");
+        assert_eq!(text.lines().count(), 4, "{text}");
+    });
+}
+
+/// Every regression case runs on some build `cargo test` makes: the
+/// default kernel, or the series that its recorded requirements name.
+#[test]
+fn every_regression_case_runs_somewhere() {
+    let dir = root().join("corpus/regressions");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flat_map(|t| std::fs::read_dir(t.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    let mut ran: Vec<usize> = vec![0; files.len()];
+    for patches in [&[][..], &[SERIES][..]] {
+        with_build(patches, |b| {
+            for (file, ran) in files.iter().zip(ran.iter_mut()) {
+                let out = b.run_any(&["repro", &file.display().to_string()]);
+                match out.status.code() {
+                    Some(3) => {}
+                    Some(0) => *ran += 1,
+                    code => panic!(
+                        "{} on {patches:?}: exit {code:?}\n{}",
+                        file.display(),
+                        String::from_utf8_lossy(&out.stdout)
+                    ),
+                }
+            }
+        });
+    }
+    for (file, ran) in files.iter().zip(&ran) {
+        assert!(
+            *ran > 0,
+            "{} runs on no build cargo test makes",
+            file.display()
+        );
+    }
 }

@@ -272,6 +272,7 @@ mod tests {
             offline: true,
             mirror: Some("http://mirror.example/debian".into()),
             matrix: crate::settings::Matrix::Pairwise,
+            base: false,
         };
         let err = refresh(&settings, &mut |_| {}).unwrap_err();
         assert!(matches!(err, PinError::Offline), "{err}");

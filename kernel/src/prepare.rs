@@ -20,6 +20,8 @@ pub struct PreparedKernel {
     pub facts: HeaderFacts,
     /// Holds the verbatim and extracted headers, to be put on the include path.
     pub include_dir: PathBuf,
+    /// This is kernel `i` without `LEAFDIFF_PATCHES` (`LEAFDIFF_BASE=1`).
+    pub base_of: Option<usize>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,11 +54,26 @@ pub fn prepare(
             }
         }
     }
-    trees
-        .into_iter()
+    let mut kernels: Vec<PreparedKernel> = trees
+        .iter()
         .enumerate()
-        .map(|(i, tree)| prepare_one(settings, tree, &work_dir.join(format!("k{i}"))))
-        .collect()
+        .map(|(i, tree)| prepare_one(settings, tree.clone(), &work_dir.join(format!("k{i}"))))
+        .collect::<Result<_, _>>()?;
+    if settings.base && !settings.patches.is_empty() {
+        let unpatched = Settings {
+            patches: Vec::new(),
+            ..settings.clone()
+        };
+        for (i, tree) in trees.into_iter().enumerate() {
+            let dir = work_dir.join(format!("k{}", kernels.len()));
+            let base = prepare_one(&unpatched, tree, &dir)?;
+            kernels.push(PreparedKernel {
+                base_of: Some(i),
+                ..base
+            });
+        }
+    }
+    Ok(kernels)
 }
 
 fn prepare_one(
@@ -90,5 +107,6 @@ fn prepare_one(
         patch_report,
         facts,
         include_dir,
+        base_of: None,
     })
 }

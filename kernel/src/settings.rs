@@ -1,4 +1,4 @@
-//! The build-time selection read from the environment (DESIGN §4).
+//! The build-time selection read from the environment (the variables the README lists).
 
 use std::path::PathBuf;
 
@@ -10,6 +10,7 @@ pub const ENV_VARS: &[&str] = &[
     "LEAFDIFF_OFFLINE",
     "LEAFDIFF_MIRROR",
     "LEAFDIFF_MATRIX",
+    "LEAFDIFF_BASE",
     "XDG_CACHE_HOME",
     "HOME",
 ];
@@ -41,6 +42,9 @@ pub struct Settings {
     /// `LEAFDIFF_MIRROR`; `None` means "read the machine's apt sources".
     pub mirror: Option<String>,
     pub matrix: Matrix,
+    /// `LEAFDIFF_BASE=1`: also build each kernel without `LEAFDIFF_PATCHES`,
+    /// so that `leafdiff diff` can show what the series changes.
+    pub base: bool,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -94,6 +98,7 @@ impl Settings {
             offline,
             mirror: get("LEAFDIFF_MIRROR"),
             matrix,
+            base: get("LEAFDIFF_BASE").is_some_and(|v| v != "0"),
         })
     }
 }

@@ -1,5 +1,5 @@
 //! Resolving `LEAFDIFF_KERNEL` items to kernel trees: a local path, a Debian
-//! version fetched on demand, or the pinned default (DESIGN §2, §4).
+//! version fetched on demand, or the pinned default (README: "Choosing the kernel").
 
 use crate::debian::{self, Archive, CachedTree, DebianError, KERNEL_SUITES, REFRESH_COMMAND};
 use crate::extract::NEEDED_FILES;

@@ -98,8 +98,9 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
         findings.push((small, path));
     }
     let report = Report {
-        kernels: oracle::kernels()
-            .iter()
+        kernels: engine
+            .kernels()
+            .into_iter()
             .map(|k| KernelSummary {
                 title: k.title(),
                 source: k.source.into(),

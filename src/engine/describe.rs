@@ -75,6 +75,18 @@ impl TypeNames {
             .map(|(_, list)| list.join("/"))
     }
 
+    /// The number of the type macro `name`, if the variant defines it.
+    pub fn number(&self, name: &str) -> Option<u64> {
+        self.names
+            .iter()
+            .find(|(_, list)| list.contains(&name))
+            .map(|(n, _)| *n)
+    }
+
+    pub fn type_shift(&self) -> u32 {
+        self.type_shift
+    }
+
     /// The C spelling of a type number: its macro when it has exactly one.
     pub fn c_name(&self, ty: u64) -> String {
         match self.names.iter().find(|(n, _)| *n == ty) {

@@ -6,6 +6,7 @@
 pub mod case;
 pub mod check;
 pub mod describe;
+pub mod diff;
 pub mod inventory;
 pub mod minimize;
 pub mod properties;
@@ -90,13 +91,22 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// An engine over every compiled variant.
+    /// An engine over every compiled variant of the kernels under test
+    /// (not the unpatched bases `LEAFDIFF_BASE=1` adds for `leafdiff diff`).
     pub fn new(checks: Checks) -> Engine {
-        Engine::over(checks, oracle::variants().iter().collect())
+        Engine::over(checks, under_test(oracle::variants().iter().collect()))
     }
 
     /// An engine over the variants `LEAFDIFF_VARIANTS` selects (all when unset).
     pub fn from_env(checks: Checks) -> Result<Engine, select::SelectError> {
+        Self::from_env_with_bases(checks).map(|e| {
+            let variants = under_test(e.variants);
+            Engine::over(checks, variants)
+        })
+    }
+
+    /// As `from_env`, with the unpatched base kernels too.
+    pub fn from_env_with_bases(checks: Checks) -> Result<Engine, select::SelectError> {
         let spec = std::env::var(select::ENV).unwrap_or_default();
         Ok(Engine::over(
             checks,
@@ -232,6 +242,13 @@ pub fn agree(c: &Outcome, m: &Outcome) -> bool {
         return c.bugged == m.bugged;
     }
     c == m
+}
+
+fn under_test(variants: Vec<&'static Variant>) -> Vec<&'static Variant> {
+    variants
+        .into_iter()
+        .filter(|v| v.kernel().base_of.is_none())
+        .collect()
 }
 
 /// The (major, minor) series of a kernel version such as `7.3~rc7-1~exp1` or `7.2.13`.

@@ -1,4 +1,4 @@
-//! Properties that hold without any model (DESIGN §3), checked on the C alone.
+//! Properties that hold without any model (ARCHITECTURE.md §5), checked on the C alone.
 //! They catch a helper that disagrees with its siblings even when nobody has
 //! written down what the right answer is.
 
@@ -33,7 +33,7 @@ fn ask(v: &Variant, helper: Option<&HelperSpec>, a: u64, knobs: Knobs) -> Option
 
 /// Each classification predicate and the `enum softleaf_type` enumerators it
 /// accepts. The device-private migration types are specialisations of the
-/// migration types (DESIGN §5): each migration predicate accepts its device twin.
+/// migration types (ARCHITECTURE.md §6): each migration predicate accepts its device twin.
 /// Enumerators a kernel does not define are simply never seen.
 const PREDICATES: &[(&str, &[&str])] = &[
     ("softleaf_is_swap", &["SOFTLEAF_SWAP"]),

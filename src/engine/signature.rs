@@ -51,7 +51,7 @@ fn type_class(names: &TypeNames, ty: u64) -> String {
 }
 
 /// The class of a swp entry: the class of its type, or `none`.
-fn entry_class(names: &TypeNames, entry: u64) -> String {
+pub fn entry_class(names: &TypeNames, entry: u64) -> String {
     if entry == 0 {
         return "none".into();
     }

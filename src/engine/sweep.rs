@@ -82,7 +82,7 @@ fn flag_variants(pte: u64) -> Vec<u64> {
     v
 }
 
-const KNOBS: [Knobs; 4] = [
+pub const KNOBS: [Knobs; 4] = [
     Knobs {
         la57: false,
         swap_migration_ad_supported: false,
@@ -118,7 +118,7 @@ fn pages() -> Vec<Page> {
 }
 
 /// Swap PTEs of `variant` for a set of entries, each with flag variants.
-fn ptes(engine: &Engine, variant: usize, knobs: Knobs) -> Vec<u64> {
+pub fn ptes(engine: &Engine, variant: usize, knobs: Knobs) -> Vec<u64> {
     let v = &engine.variants[variant];
     let to_pte = v
         .helper("swp_entry_to_pte")
@@ -145,7 +145,13 @@ fn ptes(engine: &Engine, variant: usize, knobs: Knobs) -> Vec<u64> {
 }
 
 /// Argument sets for one helper, by signature.
-fn arguments(sig: Sig, entries: &[u64], ptes: &[u64], offsets: &[u64], knobs: Knobs) -> Vec<Args> {
+pub fn arguments(
+    sig: Sig,
+    entries: &[u64],
+    ptes: &[u64],
+    offsets: &[u64],
+    knobs: Knobs,
+) -> Vec<Args> {
     let with = |a: u64, b: u64| Args {
         a,
         b,

@@ -36,7 +36,7 @@ use types::{SoftleafType, SwapTypes, SwpKind};
 /// they define rather than from a version number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Features {
-    /// The device-private migration entry series (DESIGN §5) is applied.
+    /// The device-private migration entry series (ARCHITECTURE.md §6) is applied.
     pub device_migration: bool,
 }
 

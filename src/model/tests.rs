@@ -738,7 +738,7 @@ fn pte_entries_never_warn_in_any_config() {
     }
 }
 
-/// Every predicate agrees with `softleaf_type` (a DESIGN §3 property, here on
+/// Every predicate agrees with `softleaf_type` (an ARCHITECTURE.md §5 property, here on
 /// the model itself).
 #[test]
 fn predicates_agree_with_softleaf_type() {

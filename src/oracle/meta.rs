@@ -15,6 +15,8 @@ pub struct KernelMeta {
     pub sha256: &'static str,
     /// `LEAFDIFF_PATCHES` report (applied hunks, offsets, fuzz, skipped files), empty if none.
     pub patches: &'static str,
+    /// This is kernel `i` built without `LEAFDIFF_PATCHES`, for `leafdiff diff`.
+    pub base_of: Option<usize>,
     /// Every name the harness found defined, sorted.
     pub defined: &'static [&'static str],
     pub softleaf_types: &'static [&'static str],
@@ -34,10 +36,14 @@ pub struct KernelMeta {
 impl KernelMeta {
     /// Where it came from and its version, the version once.
     pub fn title(&self) -> String {
-        if self.source.contains(self.version) {
+        let title = if self.source.contains(self.version) {
             self.source.to_string()
         } else {
             format!("{} ({})", self.source, self.version)
+        };
+        match self.base_of {
+            Some(_) => format!("{title}, without LEAFDIFF_PATCHES"),
+            None => title,
         }
     }
 

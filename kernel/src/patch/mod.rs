@@ -1,4 +1,4 @@
-//! LEAFDIFF_PATCHES (DESIGN §4): applying patch files and saved mail series
+//! LEAFDIFF_PATCHES (README: "Checking a patch series"): applying patch files and saved mail series
 //! to a private copy of the kernel files leafdiff reads, never to the
 //! user's tree.
 //!

@@ -300,6 +300,7 @@ pub fn settings(cache: &Path, mirror: &str, kernels: Vec<KernelItem>, offline: b
         offline,
         mirror: Some(mirror.to_string()),
         matrix: Matrix::Pairwise,
+        base: false,
     }
 }
 
