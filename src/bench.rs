@@ -1,26 +1,56 @@
 //! `leafdiff bench`: cases per second through the same code the fuzz targets
-//! and `check` run, per target, next to the cost of decoding alone. The
-//! libFuzzer-side figures come from `benches/fuzz-exec-rate.sh`.
+//! and `check` run, per target, beside the bare rate of the same calls on
+//! the same inputs (the C wrapper and the model called directly, nothing
+//! decoded, selected, compared or signed), so the engine's own overhead is a
+//! figure. The libFuzzer-side figures come from `benches/fuzz-exec-rate.sh`.
 
-use crate::engine::case::{Case, Target, CASE_LEN};
-use crate::engine::{sweep, Checks, Engine};
+use crate::call::Args;
+use crate::engine::case::{Case, Target, ARCH_X86_64, CASE_LEN, FORMAT_VERSION};
+use crate::engine::{properties, sweep, Checks, Engine};
+use crate::helpers::HelperSpec;
 use rand::{RngCore, SeedableRng};
 use std::time::{Duration, Instant};
 
-fn rate(time: Duration, mut body: impl FnMut(&[u8; CASE_LEN])) -> f64 {
+/// Inputs cycled through by every measurement: random argument bytes, each
+/// naming a helper of the target (a random id would only measure refusals).
+const INPUTS: usize = 4096;
+
+fn inputs(target: Target) -> Vec<[u8; CASE_LEN]> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
-    let mut bytes = [0u8; CASE_LEN];
-    let start = Instant::now();
-    let mut n = 0u64;
-    while start.elapsed() < time {
-        for _ in 0..256 {
+    let helpers = target.helpers();
+    (0..INPUTS)
+        .map(|_| {
+            let mut bytes = [0u8; CASE_LEN];
             rng.fill_bytes(&mut bytes);
-            bytes[0] = crate::engine::case::FORMAT_VERSION;
-            body(&bytes);
-            n += 1;
+            let helper = helpers[rng.next_u32() as usize % helpers.len()];
+            bytes[0] = FORMAT_VERSION;
+            bytes[1] = ARCH_X86_64;
+            // Any kernel, any config: what a fresh fuzzer input asks for.
+            bytes[2..7].fill(0);
+            bytes[7..11].copy_from_slice(&helper.id.to_be_bytes());
+            bytes
+        })
+        .collect()
+}
+
+fn rate<T>(time: Duration, inputs: &[T], mut body: impl FnMut(&T)) -> f64 {
+    let start = Instant::now();
+    let mut n = 0usize;
+    while start.elapsed() < time {
+        // The clock is read once per 256 calls, round the whole input set.
+        for i in n..n + 256 {
+            body(&inputs[i % inputs.len()]);
         }
+        n += 256;
     }
     n as f64 / start.elapsed().as_secs_f64()
+}
+
+/// The calls a decoded case makes, ready to call directly.
+struct Bare {
+    variant: usize,
+    helper: &'static HelperSpec,
+    args: Args,
 }
 
 pub fn run(time: Duration) -> anyhow::Result<()> {
@@ -30,19 +60,41 @@ pub fn run(time: Duration) -> anyhow::Result<()> {
         engine.variants.len(),
         time
     );
-    let empty = rate(time, |b| {
-        let _ = std::hint::black_box(Case::from_bytes(Target::Entry, b));
-    });
-    println!("{:<12} {:>12.0} cases/s (decoding only)", "empty", empty);
     for target in Target::ALL {
-        let r = rate(time, |b| {
+        let inputs = inputs(target);
+        let engine_rate = rate(time, &inputs, |b| {
             let _ = std::hint::black_box(Case::from_bytes(target, b).map(|c| engine.run(&c)));
         });
+        let bare: Vec<Bare> = inputs
+            .iter()
+            .filter_map(|b| {
+                let case = Case::from_bytes(target, b).ok()?;
+                Some(Bare {
+                    variant: engine.variant_for(&case)?,
+                    helper: case.helper,
+                    args: case.args,
+                })
+            })
+            .collect();
+        let bare_rate = rate(time, &bare, |c| {
+            if target == Target::Props {
+                std::hint::black_box(properties::check(&engine, c.variant, &c.args));
+            } else {
+                std::hint::black_box(engine.variants[c.variant].eval(c.helper, &c.args));
+                std::hint::black_box(engine.model(c.variant).eval(c.helper, &c.args));
+            }
+        });
+        let bare_what = if target == Target::Props {
+            "the property checks alone"
+        } else {
+            "C wrapper + model alone"
+        };
         println!(
-            "{:<12} {:>12.0} cases/s ({:.2} of empty)",
+            "{:<12} {:>12.0} cases/s; {bare_what}: {:>12.0}/s; engine at {:.2} of bare",
             target.name(),
-            r,
-            r / empty
+            engine_rate,
+            bare_rate,
+            engine_rate / bare_rate
         );
     }
     let start = Instant::now();

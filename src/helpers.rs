@@ -2,7 +2,9 @@
 //! call shape each prototype gives (discovered by `build.rs`), and the
 //! model's knowledge of them. Every stage reads helpers from here.
 
-pub use leafdiff_kernel::helpers::{known, HelperSpec, Known, Layer, Sig, NO_PAGE, SOFTLEAF_TYPES};
+pub use leafdiff_kernel::helpers::{
+    helper_id, known, HelperSpec, Known, Layer, Sig, SOFTLEAF_TYPES,
+};
 use std::sync::OnceLock;
 
 /// Every helper some kernel of this build defines, sorted by name and shape.

@@ -88,3 +88,49 @@ fn regressions_replay_clean() {
     // builds that have it (tests/fixtures.rs checks each runs somewhere).
     replay("regressions", true);
 }
+
+/// A corpus means the same after the helper table grows: every file decodes
+/// to the same case against this build's table and against one with a
+/// helper added in front (which moves every other helper's position).
+#[test]
+fn corpus_decodes_the_same_after_a_helper_is_added() {
+    use leafdiff::helpers::{all, helper_id, HelperSpec, Layer, Sig};
+    let added = HelperSpec {
+        name: "aaa_softleaf_new_helper",
+        sig: Sig::EntryToBool,
+        layer: Layer::Classification,
+        modelled: false,
+        id: helper_id("aaa_softleaf_new_helper", Sig::EntryToBool),
+    };
+    let grown: &'static [HelperSpec] = Box::leak(
+        std::iter::once(added)
+            .chain(all().iter().copied())
+            .collect(),
+    );
+    assert_eq!(grown[1..], *all());
+    let in_grown = |id: u32| grown.iter().find(|h| h.id == id);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut decoded = 0;
+    for target in Target::ALL {
+        for file in files(&root.join(target.name())) {
+            let bytes = std::fs::read(&file).unwrap();
+            let Ok(now) = Case::from_bytes(target, &bytes) else {
+                continue;
+            };
+            let after = Case::decode_body(target, &bytes, in_grown).unwrap();
+            assert_eq!(
+                (
+                    after.helper.name,
+                    after.helper.sig,
+                    after.args,
+                    after.kernel
+                ),
+                (now.helper.name, now.helper.sig, now.args, now.kernel),
+                "{}",
+                file.display()
+            );
+            decoded += 1;
+        }
+    }
+    assert!(decoded > 500, "only {decoded} corpus files decoded");
+}

@@ -98,6 +98,14 @@ pub struct KernelSelector {
     pub features: u8,
 }
 
+impl KernelSelector {
+    /// Whether a kernel named exactly by `self` meets what `want` asks.
+    pub fn satisfies(&self, want: &KernelSelector) -> bool {
+        (want.series == (0, 0) || want.series == self.series)
+            && self.features & want.features == want.features
+    }
+}
+
 impl std::fmt::Display for KernelSelector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.series {
@@ -155,16 +163,21 @@ impl Case {
     pub fn from_bytes(target: Target, bytes: &[u8]) -> Result<Case, DecodeError> {
         let version = *bytes.first().ok_or(DecodeError::Empty)?;
         match version {
-            FORMAT_VERSION => Self::decode_body(target, bytes),
+            FORMAT_VERSION => Self::decode_body(target, bytes, helpers::by_id),
             1 => Err(DecodeError::Version1),
             found => Err(DecodeError::Version { found }),
         }
     }
 
-    fn decode_body(target: Target, bytes: &[u8]) -> Result<Case, DecodeError> {
+    /// The body of a version-2 case, its helper found by `by_id` in a table.
+    pub fn decode_body(
+        target: Target,
+        bytes: &[u8],
+        by_id: impl Fn(u32) -> Option<&'static HelperSpec>,
+    ) -> Result<Case, DecodeError> {
         let byte = |i: usize| bytes.get(i).copied().unwrap_or(0);
         let id = u32::from_be_bytes([byte(7), byte(8), byte(9), byte(10)]);
-        let helper = helpers::by_id(id).ok_or(DecodeError::NotInBuild { id })?;
+        let helper = by_id(id).ok_or(DecodeError::NotInBuild { id })?;
         if byte(1) != ARCH_X86_64 {
             return Err(DecodeError::Arch { arch: byte(1) });
         }
@@ -249,7 +262,8 @@ impl<'a> arbitrary::Arbitrary<'a> for Case {
         bytes[0] = FORMAT_VERSION;
         bytes[1] = ARCH_X86_64;
         bytes[7..11].copy_from_slice(&helper.id.to_be_bytes());
-        Case::decode_body(target, &bytes).map_err(|_| arbitrary::Error::IncorrectFormat)
+        Case::decode_body(target, &bytes, helpers::by_id)
+            .map_err(|_| arbitrary::Error::IncorrectFormat)
     }
 }
 

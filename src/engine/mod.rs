@@ -86,6 +86,9 @@ pub struct Engine {
     models: Vec<Model>,
     /// The variants of each kernel that has any, in kernel order.
     by_kernel: Vec<Vec<usize>>,
+    /// The selector naming each of those kernels exactly: worked out once,
+    /// since every case is matched against it.
+    selectors: Vec<case::KernelSelector>,
     pub checks: Checks,
     pub stats: Stats,
 }
@@ -122,12 +125,17 @@ impl Engine {
                     .filter(|&i| variants[i].meta.kernel == k)
                     .collect::<Vec<_>>()
             })
-            .filter(|of_kernel| !of_kernel.is_empty())
+            .filter(|of_kernel: &Vec<usize>| !of_kernel.is_empty())
+            .collect::<Vec<_>>();
+        let selectors = by_kernel
+            .iter()
+            .map(|of| selector_of(variants[of[0]].kernel()))
             .collect();
         Engine {
             variants,
             models,
             by_kernel,
+            selectors,
             checks,
             stats: Stats::default(),
         }
@@ -153,20 +161,30 @@ impl Engine {
         let want = u32::from(case.config_bits) & mask;
         self.by_kernel
             .iter()
-            .filter(|of| kernel_matches(self.variants[of[0]].kernel(), &case.kernel))
-            .flat_map(|of| of.iter().copied())
+            .zip(&self.selectors)
+            .filter(|(_, have)| have.satisfies(&case.kernel))
+            .flat_map(|(of, _)| of.iter().copied())
             .find(|&i| self.variants[i].meta.config_bits & mask == want)
     }
 
     /// Makes `case` name exactly the variant it runs on, so reproducers are explicit.
     pub fn pin_variant(&self, case: &Case) -> Option<Case> {
-        let v = &self.variants[self.variant_for(case)?];
-        Some(Case {
-            kernel: selector_of(v.kernel()),
+        self.variant_for(case).map(|v| self.pinned(case, v))
+    }
+
+    fn pinned(&self, case: &Case, variant: usize) -> Case {
+        let v = self.variants[variant];
+        let k = self
+            .by_kernel
+            .iter()
+            .position(|of| of.contains(&variant))
+            .expect("every variant has its kernel");
+        Case {
+            kernel: self.selectors[k],
             config_mask: u8::MAX,
             config_bits: v.meta.config_bits as u8,
             ..case.clone()
-        })
+        }
     }
 
     /// Both sides of one helper call on one variant; `None` if either lacks it.
@@ -188,7 +206,7 @@ impl Engine {
             Stats::bump(&self.stats.skipped, 1);
             return Vec::new();
         };
-        let case = self.pin_variant(case).expect("the case has a variant");
+        let case = self.pinned(case, variant);
         let mut findings = Vec::new();
         if self.checks.differential && case.target != Target::Props {
             findings.extend(self.differential(&case, variant));
@@ -275,11 +293,6 @@ pub fn selector_of(k: &oracle::KernelMeta) -> case::KernelSelector {
         series: series(k.version).unwrap_or((0, 0)),
         features: features_of(k),
     }
-}
-
-fn kernel_matches(k: &oracle::KernelMeta, want: &case::KernelSelector) -> bool {
-    let series_ok = want.series == (0, 0) || series(k.version) == Some(want.series);
-    series_ok && features_of(k) & want.features == want.features
 }
 
 fn model_for(v: &Variant) -> Model {

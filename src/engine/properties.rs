@@ -562,7 +562,10 @@ fn across_variants(
 fn unmodelled_helpers(h: &Helpers, v: &Variant, args: &Args, out: &mut Vec<Violation>) {
     let (e, knobs) = (args.a, args.knobs);
     let u = &h.unmodelled;
-    if let Some(ty) = ask(v, h.softleaf_type, e, knobs) {
+    if u.type_predicates.is_empty() && u.makers.is_empty() && u.pte_flag_helpers.is_empty() {
+        return;
+    }
+    if let Some(ty) = ask(v, h.softleaf_type, e, knobs).filter(|_| !u.type_predicates.is_empty()) {
         // The same type number with the smallest offset it can have.
         let twin = e & !((1u64 << 58) - 1) | 1;
         let same_type = ask(v, h.softleaf_type, twin, knobs) == Some(ty);
@@ -622,7 +625,7 @@ fn unmodelled_helpers(h: &Helpers, v: &Variant, args: &Args, out: &mut Vec<Viola
             ));
         }
     }
-    if !arch_holds(h, v, e, knobs) {
+    if u.pte_flag_helpers.is_empty() || !arch_holds(h, v, e, knobs) {
         return;
     }
     let Some((_, pte)) = swap_pte(h, v, e, knobs) else {
