@@ -64,16 +64,7 @@ impl Target {
     pub fn helpers(self) -> &'static [&'static HelperSpec] {
         static BY_TARGET: OnceLock<[Vec<&'static HelperSpec>; 3]> = OnceLock::new();
         let by_target = BY_TARGET.get_or_init(|| {
-            Target::ALL.map(|t| {
-                helpers::all()
-                    .iter()
-                    .filter(|h| match t {
-                        Target::Entry => h.layer != Layer::PageTable,
-                        Target::Pte => h.layer == Layer::PageTable,
-                        Target::Props => true,
-                    })
-                    .collect()
-            })
+            Target::ALL.map(|t| helpers::all().iter().filter(|h| t.owns(h)).collect())
         });
         &by_target[self as usize]
     }
@@ -144,6 +135,11 @@ pub enum DecodeError {
     Empty,
     #[error("the case's helper (id {id:#010x}) is defined by none of this build's kernels: it does not apply here")]
     NotInBuild { id: u32 },
+    #[error("the case's helper {helper} is not one the {target} target exercises: pass the target the file belongs to")]
+    WrongTarget {
+        helper: &'static str,
+        target: &'static str,
+    },
     #[error("the case names arch {arch}, which this build does not compile")]
     Arch { arch: u8 },
 }
@@ -178,6 +174,12 @@ impl Case {
         let byte = |i: usize| bytes.get(i).copied().unwrap_or(0);
         let id = u32::from_be_bytes([byte(7), byte(8), byte(9), byte(10)]);
         let helper = by_id(id).ok_or(DecodeError::NotInBuild { id })?;
+        if !target.owns(helper) {
+            return Err(DecodeError::WrongTarget {
+                helper: helper.name,
+                target: target.name(),
+            });
+        }
         if byte(1) != ARCH_X86_64 {
             return Err(DecodeError::Arch { arch: byte(1) });
         }

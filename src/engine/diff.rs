@@ -67,6 +67,15 @@ fn on_base(e: u64, patched: &TypeNames, base: &TypeNames) -> u64 {
     }
 }
 
+/// An answer with what it recorded: `0x1`, `0x0 (warned)`, `BUG`.
+fn shown((value, warned, bugged): (u64, bool, bool)) -> String {
+    match (bugged, warned) {
+        (true, _) => "BUG".to_string(),
+        (false, true) => format!("{value:#x} (warned)"),
+        (false, false) => format!("{value:#x}"),
+    }
+}
+
 fn is_meaning(sig: Sig) -> bool {
     matches!(
         sig,
@@ -196,7 +205,7 @@ fn compare_pair(
                 change.changed += 1;
                 if change.example.is_empty() {
                     change.example = format!(
-                        "{}({}) on {}: {:#x} with the series, {:#x} without",
+                        "{}({}) on {}: {} with the series, {} without",
                         h.name,
                         if takes_entry(h.sig) {
                             pn.entry(args.a)
@@ -204,8 +213,8 @@ fn compare_pair(
                             format!("{:#x}", args.a)
                         },
                         pv.config.label(),
-                        mine.0,
-                        theirs.0
+                        shown(mine),
+                        shown(theirs)
                     );
                 }
             }
