@@ -397,7 +397,7 @@ fn run_info() -> anyhow::Result<ExitCode> {
             inv.unchecked.len()
         );
         for h in k.helper_specs() {
-            let how = if h.modelled {
+            let how = if inv.modelled.contains(&h.name) {
                 "modelled"
             } else {
                 "not modelled: properties only"

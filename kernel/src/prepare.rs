@@ -3,7 +3,7 @@
 //! `build.rs` calls this; the C compilation itself stays in `build.rs`.
 
 use crate::config;
-use crate::extract::{self, HeaderFacts, NEEDED_FILES};
+use crate::extract::{self, HeaderFacts};
 use crate::kconfig::Kconfig;
 use crate::patch::{self, PatchReport};
 use crate::settings::Settings;
@@ -88,11 +88,12 @@ fn prepare_one(
         let copy = dir.join("patched");
         // A fresh copy every time: a stale one could hide a patch that no longer applies.
         let _ = std::fs::remove_dir_all(&copy);
-        let report = patch::apply_series(&tree.root, NEEDED_FILES, &settings.patches, &copy)
-            .map_err(|source| PrepareError::Patch {
-                kernel: label.clone(),
-                source,
-            })?;
+        let report =
+            patch::apply_series(&tree.root, &extract::read_files(), &settings.patches, &copy)
+                .map_err(|source| PrepareError::Patch {
+                    kernel: label.clone(),
+                    source,
+                })?;
         (copy, Some(report))
     };
     let include_dir = dir.join("include");

@@ -373,7 +373,7 @@ mod tests {
         }
         let msg = check_tree(dir.path()).unwrap_err().to_string();
         assert!(
-            msg.contains("include/linux/swapops.h, include/linux/leafops.h"),
+            msg.contains("include/linux/swapops.h, include/linux/swap.h"),
             "{msg}"
         );
         assert!(msg.contains(&dir.path().display().to_string()), "{msg}");

@@ -303,9 +303,7 @@ impl DiffReport {
     pub fn to_text(&self) -> String {
         let mut s = String::new();
         for (patched, base) in &self.kernels {
-            s.push_str(&format!(
-                "leafdiff diff: {patched}\n           against {base}\n"
-            ));
+            s.push_str(&format!("leafdiff diff: {patched} against {base}\n"));
         }
         let changed: Vec<&Change> = self.changes.iter().filter(|c| c.changed > 0).collect();
         if self.asymmetries.is_empty()

@@ -7,7 +7,9 @@
 
 use super::Engine;
 use crate::helpers::HelperSpec;
+use crate::model::{Features, Model};
 use crate::oracle::KernelMeta;
+use leafdiff_kernel::config::KernelConfig;
 
 /// One kernel's helpers, sorted into what leafdiff did with them.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -22,8 +24,10 @@ pub struct KernelHelpers {
 }
 
 pub fn of_kernel(k: &'static KernelMeta) -> KernelHelpers {
+    let features = Features::from_defined(&|n| k.defines(n));
+    let model = Model::new(KernelConfig::default(), features);
     let (modelled, properties_only): (Vec<&HelperSpec>, Vec<&HelperSpec>) =
-        k.helper_specs().partition(|h| h.modelled);
+        k.helper_specs().partition(|h| model.models(h));
     KernelHelpers {
         kernel: k.title(),
         modelled: modelled.iter().map(|h| h.name).collect(),
@@ -66,7 +70,7 @@ pub fn missing_in_config(engine: &Engine) -> Vec<String> {
     let mut out = Vec::new();
     for (i, v) in engine.variants.iter().enumerate() {
         let model = engine.model(i);
-        for h in v.kernel().helper_specs().filter(|h| h.modelled) {
+        for h in v.kernel().helper_specs().filter(|h| model.models(h)) {
             let expected = model.eval(h, &Default::default()).is_some();
             if !expected || v.has_spec(h) {
                 continue;

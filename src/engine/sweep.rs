@@ -233,8 +233,10 @@ fn case(
 pub fn cases<'e>(engine: &'e Engine, targets: &'e [Target]) -> impl Iterator<Item = Case> + 'e {
     let offsets = offsets();
     let entries = entries(&offsets);
-    let props =
-        crate::helpers::lookup("softleaf_type").expect("every kernel defines softleaf_type");
+    // The props target's case names a helper only to carry its arguments.
+    let props = crate::helpers::lookup("softleaf_type")
+        .or_else(|| crate::helpers::lookup("swp_type"))
+        .expect("every kernel defines swp_type");
     KNOBS.iter().flat_map(move |&knobs| {
         let ptes: Vec<Vec<u64>> = (0..engine.variants.len())
             .map(|v| ptes(engine, v, knobs))

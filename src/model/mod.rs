@@ -36,6 +36,11 @@ use types::{SoftleafType, SwapTypes, SwpKind};
 /// they define rather than from a version number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Features {
+    /// The softleaf API (`leafops.h`, 7.2 on): the generation this model
+    /// describes. Before it the type table differs (6.1 has two device
+    /// exclusive types and a swapin-error type), so the model answers
+    /// nothing for such a kernel and properties alone check it.
+    pub softleaf: bool,
     /// The device-private migration entry series (ARCHITECTURE.md §6) is applied.
     pub device_migration: bool,
 }
@@ -44,6 +49,7 @@ impl Features {
     /// `names` answers whether the kernel's headers define a macro or function.
     pub fn from_defined(names: &dyn Fn(&str) -> bool) -> Features {
         Features {
+            softleaf: names("softleaf_type"),
             device_migration: names("SWP_MIGRATION_DEVICE_READ"),
         }
     }
@@ -61,6 +67,12 @@ impl Model {
         Model { config, features }
     }
 
+    /// Whether the model has a meaning for `helper` on this kernel: it knows
+    /// the helper with that prototype, and the kernel's generation.
+    pub fn models(&self, helper: &HelperSpec) -> bool {
+        helper.modelled && self.features.softleaf
+    }
+
     /// The type-number table this model's config reserves.
     pub fn swap_types(&self) -> SwapTypes {
         SwapTypes::new(&self.config, &self.features)
@@ -70,7 +82,7 @@ impl Model {
     /// define it (a constant left undefined, a series helper without the
     /// series, `migration_entry_supports_ad` without migration, ...).
     pub fn eval(&self, helper: &HelperSpec, args: &Args) -> Option<Outcome> {
-        if !helper.modelled {
+        if !self.models(helper) {
             return None;
         }
         Ctx::new(self, args).call(helper)

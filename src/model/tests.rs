@@ -12,9 +12,11 @@ fn known_helpers() -> impl Iterator<Item = &'static HelperSpec> {
 }
 
 const SERIES: Features = Features {
+    softleaf: true,
     device_migration: true,
 };
 const STOCK: Features = Features {
+    softleaf: true,
     device_migration: false,
 };
 
@@ -157,11 +159,16 @@ fn config_decides_which_type_constants_exist() {
 
 #[test]
 fn features_come_from_what_is_defined() {
-    assert_eq!(Features::from_defined(&|_| false), STOCK);
+    assert_eq!(Features::from_defined(&|n| n == "softleaf_type"), STOCK);
     assert_eq!(
-        Features::from_defined(&|n| n == "SWP_MIGRATION_DEVICE_READ"),
+        Features::from_defined(&|n| ["softleaf_type", "SWP_MIGRATION_DEVICE_READ"].contains(&n)),
         SERIES
     );
+    // Before leafops.h: a generation the model does not describe.
+    let old = Features::from_defined(&|n| n == "is_migration_entry");
+    assert!(!old.softleaf);
+    let m = model(all_on(), old);
+    assert!(m.eval(lookup("swp_entry").unwrap(), &on(1)).is_none());
 }
 
 // ---- constants -----------------------------------------------------------

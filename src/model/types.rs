@@ -350,9 +350,11 @@ mod tests {
     }
 
     const OFF: Features = Features {
+        softleaf: true,
         device_migration: false,
     };
     const ON: Features = Features {
+        softleaf: true,
         device_migration: true,
     };
 

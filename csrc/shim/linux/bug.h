@@ -2,8 +2,8 @@
 /*
  * Stands in for <linux/bug.h> and <linux/mmdebug.h>. Warnings and BUG_ON are
  * outputs of a call, recorded rather than acted on; every call starts with a
- * clean slate, so "once" means once per call. VM_WARN_ON_ONCE evaluates its
- * condition as under CONFIG_DEBUG_VM.
+ * clean slate, so "once" means once per call. VM_WARN_ON_ONCE and VM_BUG_ON
+ * evaluate their condition as under CONFIG_DEBUG_VM.
  *
  * BUILD_BUG_ON keeps the kernel's contract: a condition the optimiser proves
  * true is a compile error (via the error attribute), so a header whose static
@@ -20,6 +20,7 @@
 #define VM_WARN_ON_ONCE(cond) WARN_ON_ONCE(cond)
 #define VM_WARN_ON(cond) WARN_ON_ONCE(cond)
 #define BUG_ON(cond) do { if (cond) ld_note_bug(); } while (0)
+#define VM_BUG_ON(cond) BUG_ON(cond)
 #define BUG() ld_note_bug()
 
 extern void __ld_build_bug_on_failed(void)

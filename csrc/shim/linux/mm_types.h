@@ -9,6 +9,10 @@
 
 #include <linux/types.h>
 #include <linux/bug.h>
+/* As the real mm_types.h brings them in, for older swapops.h (6.1). */
+#include <linux/atomic.h>
+#include <linux/cache.h>
+#include <linux/spinlock_types.h>
 #include "leafdiff/runtime.h"
 
 typedef struct {

@@ -11,10 +11,8 @@ pub mod lexer;
 /// lacks one of them cannot be tested; patches touching other files are skipped.
 pub const NEEDED_FILES: &[&str] = &[
     "include/linux/swapops.h",
-    "include/linux/leafops.h",
     "include/linux/swap.h",
     "include/linux/xarray.h",
-    "include/vdso/page.h",
     "arch/x86/include/asm/pgtable.h",
     "arch/x86/include/asm/pgtable_64.h",
     "arch/x86/include/asm/pgtable_types.h",
@@ -46,7 +44,21 @@ struct Extracted {
     roots: Roots,
 }
 
-/// Headers used whole and unmodified.
+/// Files read when the kernel has them: `leafops.h` (the softleaf API, from
+/// 7.2 on; earlier kernels spell the same ideas in `swapops.h`), and
+/// `vdso/page.h` (`PAGE_SHIFT` moved there from the arch's page_types.h).
+pub const OPTIONAL_FILES: &[&str] = &[
+    "include/linux/leafops.h",
+    "include/vdso/page.h",
+    "include/linux/huge_mm.h",
+];
+
+/// Every file a patch may change that leafdiff reads: the rest are skipped.
+pub fn read_files() -> Vec<&'static str> {
+    NEEDED_FILES.iter().chain(OPTIONAL_FILES).copied().collect()
+}
+
+/// Headers used whole and unmodified (`leafops.h` where the kernel has it).
 pub const VERBATIM: &[&str] = &["include/linux/swapops.h", "include/linux/leafops.h"];
 
 const EXTRACTED: &[Extracted] = &[
@@ -54,6 +66,13 @@ const EXTRACTED: &[Extracted] = &[
         output: "leafdiff/extracted/swap.h",
         files: &["include/linux/swap.h"],
         roots: Roots::MacroPrefixes(&["SWP_", "MAX_SWAPFILES"]),
+    },
+    Extracted {
+        // Older swapops.h (6.1) calls is_swap_pmd() and relies on its
+        // includer for it, as mm/*.c include huge_mm.h.
+        output: "leafdiff/extracted/huge_mm.h",
+        files: &["include/linux/huge_mm.h"],
+        roots: Roots::Names(&["is_swap_pmd"]),
     },
     Extracted {
         output: "leafdiff/extracted/xarray.h",
@@ -196,7 +215,7 @@ pub enum ExtractError {
     },
     #[error("cannot parse {0}")]
     Parse(#[from] IndexError),
-    #[error("{file} defines no `enum softleaf_type`: leafdiff needs a kernel with leafops.h (7.2 or later)")]
+    #[error("{file} defines no `enum softleaf_type`: is it a kernel's leafops.h? (kernels before 7.2 have none, and that is fine; a leafops.h without the enum is not)")]
     NoSoftleafEnum { file: String },
 }
 
@@ -243,6 +262,9 @@ fn roots_of(index: &HeaderIndex, roots: &Roots) -> Vec<String> {
 pub fn extract(root: &Path, include_dir: &Path) -> Result<HeaderFacts, ExtractError> {
     let mut facts = HeaderFacts::default();
     for rel in VERBATIM {
+        if OPTIONAL_FILES.contains(rel) && !root.join(rel).is_file() {
+            continue;
+        }
         let text = read(root, rel)?;
         let out = include_dir.join(rel.trim_start_matches("include/"));
         write(&out, &text)?;
@@ -254,7 +276,11 @@ pub fn extract(root: &Path, include_dir: &Path) -> Result<HeaderFacts, ExtractEr
     }
     for spec in EXTRACTED {
         let mut index = HeaderIndex::default();
-        for rel in spec.files {
+        for rel in spec
+            .files
+            .iter()
+            .filter(|rel| !OPTIONAL_FILES.contains(rel) || root.join(rel).is_file())
+        {
             index
                 .defs
                 .extend(HeaderIndex::parse(rel, &read(root, rel)?)?.defs);
@@ -272,12 +298,16 @@ pub fn extract(root: &Path, include_dir: &Path) -> Result<HeaderFacts, ExtractEr
         facts.index.defs.extend(selected.into_iter().cloned());
         facts.generated.push(out);
     }
-    facts.softleaf_types = facts
-        .index
-        .enumerators("softleaf_type")
-        .ok_or_else(|| ExtractError::NoSoftleafEnum {
-            file: "include/linux/leafops.h".into(),
-        })?
-        .to_vec();
+    let has_leafops = root.join("include/linux/leafops.h").is_file();
+    facts.softleaf_types = match facts.index.enumerators("softleaf_type") {
+        Some(types) => types.to_vec(),
+        None if has_leafops => {
+            return Err(ExtractError::NoSoftleafEnum {
+                file: "include/linux/leafops.h".into(),
+            })
+        }
+        // A kernel before the softleaf API.
+        None => Vec::new(),
+    };
     Ok(facts)
 }
