@@ -9,6 +9,7 @@ pub const ENV_VARS: &[&str] = &[
     "LEAFDIFF_CACHE",
     "LEAFDIFF_OFFLINE",
     "LEAFDIFF_MIRROR",
+    "LEAFDIFF_KEYRING",
     "LEAFDIFF_MATRIX",
     "XDG_CACHE_HOME",
     "HOME",
@@ -41,6 +42,9 @@ pub struct Settings {
     /// `LEAFDIFF_MIRROR`; `None` means "read the machine's apt sources".
     pub mirror: Option<String>,
     pub matrix: Matrix,
+    /// `LEAFDIFF_KEYRING`: the OpenPGP keyring a suite's `InRelease` must be
+    /// signed by; Debian's archive keyring unless set (tests sign with their own).
+    pub keyring: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -94,6 +98,9 @@ impl Settings {
             offline,
             mirror: get("LEAFDIFF_MIRROR"),
             matrix,
+            keyring: PathBuf::from(
+                get("LEAFDIFF_KEYRING").unwrap_or_else(|| crate::trust::DEFAULT_KEYRING.into()),
+            ),
         })
     }
 }
