@@ -164,8 +164,10 @@ pub enum DebianError {
         path: PathBuf,
         source: io::Error,
     },
-    #[error("{url} {source}")]
-    Trust { url: String, source: TrustError },
+    // Not `source`: the failure is part of this message, and anyhow's
+    // `{:#}` would print it a second time as the cause.
+    #[error("{url} {failure}")]
+    Trust { url: String, failure: TrustError },
     #[error(
         "the signed release {url} lists none of the indexes {wanted}; \
          check that LEAFDIFF_MIRROR is a complete Debian mirror"
@@ -756,9 +758,9 @@ impl Archive {
         suite: &str,
         url: &str,
     ) -> Result<Release, DebianError> {
-        let trust_err = |source| DebianError::Trust {
+        let trust_err = |failure| DebianError::Trust {
             url: url.to_string(),
-            source,
+            failure,
         };
         if self.keyring.is_none() {
             self.keyring = Some(Keyring::load(&self.keyring_path).map_err(trust_err)?);
@@ -809,7 +811,7 @@ impl Archive {
         self.download(&url, &new_inrelease, None, log)?;
         let text = fs::read_to_string(&new_inrelease).map_err(|e| DebianError::Trust {
             url: url.clone(),
-            source: TrustError::Malformed {
+            failure: TrustError::Malformed {
                 detail: e.to_string(),
             },
         });

@@ -79,7 +79,7 @@ fn assert_nothing_cached(cache: &Path) {
 
 fn trust_error(err: &SourceError) -> &TrustError {
     match err {
-        SourceError::Debian(DebianError::Trust { source, .. }) => source,
+        SourceError::Debian(DebianError::Trust { failure, .. }) => failure,
         other => panic!("not a trust error: {other}"),
     }
 }
@@ -242,6 +242,12 @@ fn an_unsigned_release_is_refused() {
     let err = resolve(cache.path(), &mirror.url, false).unwrap_err();
     assert_eq!(trust_error(&err), &TrustError::Unsigned, "{err}");
     assert!(err.to_string().contains("is not signed"), "{err}");
+    // The failure is in the message itself, not repeated as a cause (which
+    // the CLI's `{:#}` would print a second time).
+    let SourceError::Debian(inner) = &err else {
+        unreachable!()
+    };
+    assert!(std::error::Error::source(inner).is_none());
     assert_nothing_cached(cache.path());
 }
 
