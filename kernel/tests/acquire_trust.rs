@@ -551,3 +551,31 @@ fn the_pinned_kernel_needs_only_its_pin_when_its_index_is_refused() {
     );
     assert_nothing_cached(cache.path());
 }
+
+#[test]
+fn refresh_never_pins_a_hash_from_an_unverified_index() {
+    let cache = tempfile::tempdir().unwrap();
+    let good = FakePackage::new("7.3.4+deb13", "7.3.4-1~bpo13+1", (7, 3, 4, ""));
+    let mut archive = Archive::good(&good);
+    let evil = FakePackage::new("7.3.4+deb13", "7.3.4-1~bpo13+1", (7, 3, 4, "-evil"));
+    archive.set(index_path(SUITE), packages_xz(&[evil.stanza()]));
+    let mirror = archive.start();
+    let s = settings(cache.path(), &mirror.url, vec![], false);
+    let no_apt = tempfile::tempdir().unwrap();
+    let err = leafdiff_kernel::pin::refresh_with(&s, no_apt.path(), "7.3", &mut |_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("signed sid InRelease") && err.contains("Packages.xz"),
+        "{err}"
+    );
+    assert!(!err.contains(&evil.sha256()), "{err}");
+    assert_nothing_cached(cache.path());
+
+    // The genuine index: the pin takes the hash the signed index lists.
+    let cache = tempfile::tempdir().unwrap();
+    let mirror = Archive::good(&good).start();
+    let s = settings(cache.path(), &mirror.url, vec![], false);
+    let pin = leafdiff_kernel::pin::refresh_with(&s, no_apt.path(), "7.3", &mut |_| {}).unwrap();
+    assert_eq!(pin, good.pin(SUITE));
+}
