@@ -314,13 +314,13 @@ pub fn parse_rfc2822(text: &str) -> Option<i64> {
     let text = text.split_once(',').map_or(text, |(_, rest)| rest);
     let mut w = text.split_whitespace();
     let day: i64 = w.next()?.parse().ok()?;
+    let month_name = w.next()?;
     let month = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ]
     .iter()
-    .position(|m| m.eq_ignore_ascii_case(w.clone().next().unwrap_or("")))? as i64
+    .position(|m| m.eq_ignore_ascii_case(month_name))? as i64
         + 1;
-    w.next();
     let year: i64 = w.next()?.parse().ok()?;
     let mut hms = w.next()?.split(':').map(|n| n.parse::<i64>().ok());
     let (h, m, s) = (

@@ -579,3 +579,43 @@ fn refresh_never_pins_a_hash_from_an_unverified_index() {
     let pin = leafdiff_kernel::pin::refresh_with(&s, no_apt.path(), "7.3", &mut |_| {}).unwrap();
     assert_eq!(pin, good.pin(SUITE));
 }
+
+#[test]
+fn a_release_signed_by_a_keyring_keys_signing_subkey_verifies() {
+    let (key, keyring, _dir) = subkey_signer();
+    let cache = tempfile::tempdir().unwrap();
+    let pkg = pkg();
+    let mut archive = Archive::good(&pkg);
+    let index = packages_xz(&[pkg.stanza()]);
+    archive.set(
+        inrelease_path(SUITE),
+        clearsign_with_subkey(
+            &release_text(SUITE, &[(index_rel("all"), index)], Some(VALID)),
+            &key,
+        )
+        .into_bytes(),
+    );
+    let mirror = archive.start();
+    let mut s = settings(
+        cache.path(),
+        &mirror.url,
+        vec![KernelItem::DebianVersion("7.2.13".into())],
+        false,
+    );
+    s.keyring = keyring;
+    let no_apt = tempfile::tempdir().unwrap();
+    let trees = source::resolve_with(&s, Path::new("/no/pin"), no_apt.path(), &mut |_| {}).unwrap();
+    let Provenance::Debian {
+        verified: Verification::SignedIndex { key: named, .. },
+        ..
+    } = &trees[0].provenance
+    else {
+        panic!("{:?}", trees[0].provenance);
+    };
+    use pgp::types::KeyDetails;
+    let sub = format!("{:X}", key.secret_subkeys[0].key.fingerprint());
+    assert_eq!(
+        named,
+        &format!("{} (signing subkey {sub})", fingerprint(&key))
+    );
+}

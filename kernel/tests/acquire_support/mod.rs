@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use pgp::composed::{
-    ArmorOptions, CleartextSignedMessage, KeyType, SecretKeyParamsBuilder, SignedPublicKey,
-    SignedSecretKey,
+    ArmorOptions, CleartextSignedMessage, EncryptionCaps, KeyType, SecretKeyParamsBuilder,
+    SignedPublicKey, SignedSecretKey, SubkeyParamsBuilder,
 };
 use pgp::ser::Serialize;
 use pgp::types::Password;
@@ -189,6 +189,46 @@ fn generate_key(uid: &str) -> SignedSecretKey {
         .unwrap()
         .generate(rand::thread_rng())
         .unwrap()
+}
+
+/// A certify-only primary key with a signing subkey, as Debian's archive
+/// keys are, and a keyring file holding it; `(key, keyring, its dir)`.
+pub fn subkey_signer() -> (SignedSecretKey, PathBuf, tempfile::TempDir) {
+    let mut sub = SubkeyParamsBuilder::default();
+    sub.key_type(KeyType::Ed25519Legacy)
+        .can_sign(true)
+        .can_encrypt(EncryptionCaps::None)
+        .can_authenticate(false);
+    let mut params = SecretKeyParamsBuilder::default();
+    params
+        .key_type(KeyType::Ed25519Legacy)
+        .can_certify(true)
+        .can_sign(false)
+        .primary_user_id("Test Archive With Subkey <subkey@test.invalid>".into())
+        .subkeys(vec![sub.build().unwrap()]);
+    let key = params
+        .build()
+        .unwrap()
+        .generate(rand::thread_rng())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = dir.path().join("subkey-keyring.gpg");
+    let public = SignedPublicKey::from(key.clone());
+    std::fs::write(&keyring, public.to_bytes().unwrap()).unwrap();
+    (key, keyring, dir)
+}
+
+/// `text` clearsigned by the first subkey of `key`.
+pub fn clearsign_with_subkey(text: &str, key: &SignedSecretKey) -> String {
+    CleartextSignedMessage::sign(
+        rand::thread_rng(),
+        text,
+        &key.secret_subkeys[0].key,
+        &Password::empty(),
+    )
+    .unwrap()
+    .to_armored_string(ArmorOptions::default())
+    .unwrap()
 }
 
 /// The archive key of the tests, and a keyring file holding only it
