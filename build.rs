@@ -222,15 +222,21 @@ fn bindings(manifest: &Path, out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn provenance_text(k: &PreparedKernel) -> (String, String) {
+/// (source, sha256, how it was verified) for `leafdiff info` and reports.
+fn provenance_text(k: &PreparedKernel) -> (String, String, String) {
     match &k.tree.provenance {
-        Provenance::Path(p) => (format!("path {}", p.display()), String::new()),
+        Provenance::Path(p) => (
+            format!("path {}", p.display()),
+            String::new(),
+            "local tree, used as given (not verified)".into(),
+        ),
         Provenance::Debian {
             package,
             version,
             sha256,
             suite,
             fell_back_from,
+            verified,
         } => {
             let mut s = format!("Debian {package} {version} ({suite})");
             if let Some(pinned) = fell_back_from {
@@ -239,7 +245,7 @@ fn provenance_text(k: &PreparedKernel) -> (String, String) {
                     ", instead of pinned {pinned} which the archive no longer serves"
                 );
             }
-            (s, sha256.clone())
+            (s, sha256.clone(), verified.to_string())
         }
     }
 }
@@ -291,7 +297,7 @@ fn variants_rs(
     }
     s.push_str("];\n\npub static KERNELS: &[KernelMeta] = &[\n");
     for (k, d) in kernels.iter().zip(discoveries) {
-        let (source, sha256) = provenance_text(k);
+        let (source, sha256, verified) = provenance_text(k);
         let mut defined: Vec<&str> = k.facts.index.defs.iter().map(|d| d.name.as_str()).collect();
         defined.sort_unstable();
         defined.dedup();
@@ -337,12 +343,13 @@ fn variants_rs(
             .collect();
         let _ = writeln!(
             s,
-            "    KernelMeta {{ root: {:?}, include_dir: {:?}, version: {:?}, source: {:?}, sha256: {:?}, patches: {:?}, base_of: {:?}, defined: &{:?}, softleaf_types: &{:?}, helpers: &{:?}, prototypes: &{:?}, refs: &[{}], unchecked: &{:?}, prototype_changes: &{:?} }},",
+            "    KernelMeta {{ root: {:?}, include_dir: {:?}, version: {:?}, source: {:?}, sha256: {:?}, verified: {:?}, patches: {:?}, base_of: {:?}, defined: &{:?}, softleaf_types: &{:?}, helpers: &{:?}, prototypes: &{:?}, refs: &[{}], unchecked: &{:?}, prototype_changes: &{:?} }},",
             k.tree.root.display().to_string(),
             k.include_dir.display().to_string(),
             k.tree.version,
             source,
             sha256,
+            verified,
             k.patch_report.as_ref().map(|r| r.to_string()).unwrap_or_default(),
             k.base_of,
             defined,

@@ -359,6 +359,7 @@ fn run_info() -> anyhow::Result<ExitCode> {
         if !k.sha256.is_empty() {
             println!("  sha256: {}", k.sha256);
         }
+        println!("  verified: {}", k.verified);
         if !k.patches.is_empty() {
             println!("  patches:");
             for line in k.patches.lines() {

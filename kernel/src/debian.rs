@@ -5,8 +5,16 @@
 //! No mirror host name is written here: the mirror is `LEAFDIFF_MIRROR` or the
 //! first Debian archive in the machine's apt sources.
 //!
+//! Every index is read the way apt reads it (see [`crate::trust`]): the
+//! suite's `InRelease` is verified against the archive keyring, then each
+//! `Packages.xz` against the SHA-256 and size the signed text lists, then each
+//! `.deb` against its index entry.
+//!
 //! Cache layout (under `LEAFDIFF_CACHE`):
-//! - `indexes/<mirror>/<suite>/Packages.xz`: downloaded indexes, reused for an hour;
+//! - `indexes/<mirror>/<suite>/InRelease` and `main_binary-<arch>_Packages.xz`:
+//!   a suite's verified release and indexes, reused for an hour. `InRelease` is
+//!   written last, and every use verifies it again and re-hashes the indexes
+//!   against it, so a half-written or altered set is never read;
 //! - `downloads/<file>.deb` (and `<file>.deb.partial` while downloading);
 //! - `trees/<package>_<version>/`: an unpacked package, complete only once it
 //!   holds the [`MARKER`] file, which is written before the atomic rename;
@@ -14,6 +22,8 @@
 //!   (`cargo build` and `cargo test` at once) never write the same file.
 
 use crate::settings::Settings;
+use crate::trust::{self, Keyring, Release, TrustError};
+use crate::Verification;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fs::{self, File};
@@ -24,8 +34,51 @@ use std::time::Duration;
 /// Where apt keeps its sources on a Debian machine.
 pub const DEFAULT_APT_DIR: &str = "/etc/apt";
 
-/// Suites searched for kernels, in order of preference when two list the same version.
-pub const KERNEL_SUITES: &[&str] = &["trixie-backports", "sid", "experimental"];
+/// Suites searched for kernels, in order of preference when two list the same
+/// version: Debian's stable kernels (6.1 in bookworm, 6.12 in trixie and
+/// bookworm-backports), newer ones in trixie-backports, sid and experimental.
+/// [`Archive::kernel_suites`] adds the suites the machine's apt sources name.
+pub const KERNEL_SUITES: &[&str] = &[
+    "trixie-backports",
+    "sid",
+    "experimental",
+    "trixie",
+    "bookworm-backports",
+    "bookworm",
+];
+
+/// The component kernels live in.
+const COMPONENT: &str = "main";
+
+/// The Debian architecture of this machine, whose `binary-<arch>` index is read
+/// besides `binary-all`: the archive may list an `Architecture: all` package
+/// only in the architecture indexes (trixie-backports lists its 7.3.4 headers
+/// only in `binary-amd64`), and the two can disagree on the newest version.
+pub fn debian_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "x86" => "i386",
+        "aarch64" => "arm64",
+        "arm" => "armhf",
+        "powerpc64" => "ppc64el",
+        "s390x" => "s390x",
+        "riscv64" => "riscv64",
+        "loongarch64" => "loong64",
+        "mips64" => "mips64el",
+        // Unknown: binary-all alone is still read.
+        _ => "all",
+    }
+}
+
+/// The indexes read in each suite, relative to `dists/<suite>/`.
+pub fn index_paths() -> Vec<String> {
+    let mut archs = vec![debian_arch(), "all"];
+    archs.dedup();
+    archs
+        .into_iter()
+        .map(|a| format!("{COMPONENT}/binary-{a}/Packages.xz"))
+        .collect()
+}
 
 /// The command that re-pins the default kernel, named in every warning about the pin.
 pub const REFRESH_COMMAND: &str = "cargo run --release -- pin --refresh";
@@ -55,6 +108,8 @@ pub enum DebianError {
          (or set LEAFDIFF_KERNEL to a local kernel tree)"
     )]
     Http { url: String, detail: String },
+    #[error("{url} does not exist on the mirror (HTTP 404)")]
+    NotFound { url: String },
     #[error(
         "download of {url} was interrupted after {received} of {expected} bytes ({detail}); \
          the partial file was deleted, rerun to retry"
@@ -66,8 +121,10 @@ pub enum DebianError {
         detail: String,
     },
     #[error(
-        "download of {url} has {received} bytes but {against} says {expected}; \
-         the download was deleted, rerun to retry"
+        "download of {url} is complete but has {received} bytes where {against} says {expected}: \
+         the mirror serves a different file than the one listed, which no rerun fixes. \
+         The download was deleted; set LEAFDIFF_MIRROR to another mirror (or wait until this \
+         one has finished syncing)"
     )]
     SizeMismatch {
         url: String,
@@ -77,8 +134,8 @@ pub enum DebianError {
     },
     #[error(
         "download of {url} does not match {against}: expected SHA-256 {expected}, got {actual}; \
-         the download was deleted, rerun to retry (if this repeats, the mirror serves a bad file: \
-         set LEAFDIFF_MIRROR to another mirror)"
+         the mirror serves a different file than the one listed, or someone on the way changed \
+         it. The download was deleted; set LEAFDIFF_MIRROR to another mirror"
     )]
     HashMismatch {
         url: String,
@@ -107,6 +164,15 @@ pub enum DebianError {
         path: PathBuf,
         source: io::Error,
     },
+    // Not `source`: the failure is part of this message, and anyhow's
+    // `{:#}` would print it a second time as the cause.
+    #[error("{url} {failure}")]
+    Trust { url: String, failure: TrustError },
+    #[error(
+        "the signed release {url} lists none of the indexes {wanted}; \
+         check that LEAFDIFF_MIRROR is a complete Debian mirror"
+    )]
+    NoIndexListed { url: String, wanted: String },
     #[error("cannot read the package index {path}: {detail}; delete it to download it again")]
     BadIndex { path: PathBuf, detail: String },
     #[error("cannot unpack {path}: {detail}; delete it to download it again")]
@@ -116,6 +182,20 @@ pub enum DebianError {
          is it a linux-headers-*-common package? delete it to download it again"
     )]
     NoHeadersDir { path: PathBuf, found: usize },
+}
+
+impl DebianError {
+    /// A failure a rerun may not see (the network), as opposed to a file that
+    /// failed verification: only these may fall back to a cached index or
+    /// skip a suite.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            DebianError::Http { .. }
+                | DebianError::Interrupted { .. }
+                | DebianError::NotFound { .. }
+        )
+    }
 }
 
 fn io_err(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> DebianError {
@@ -144,18 +224,25 @@ pub fn find_mirror(configured: Option<&str>, apt_dir: &Path) -> Result<String, D
 /// The first Debian archive URI in apt's sources under `apt_dir`, read in
 /// apt's own order: `sources.list`, then `sources.list.d/` alphabetically.
 pub fn apt_mirror(apt_dir: &Path) -> Option<String> {
-    apt_source_files(apt_dir).into_iter().find_map(|path| {
-        let text = fs::read_to_string(&path).ok()?;
-        let entries = if path.extension().is_some_and(|e| e == "sources") {
-            parse_deb822_sources(&text)
-        } else {
-            parse_one_line_sources(&text)
-        };
-        entries
-            .into_iter()
-            .find(AptEntry::is_debian_archive)
-            .map(|e| e.uri)
-    })
+    apt_entries(apt_dir)
+        .into_iter()
+        .find(AptEntry::is_debian_archive)
+        .map(|e| e.uri)
+}
+
+/// Every `deb` entry of apt's sources under `apt_dir`, in apt's order.
+pub fn apt_entries(apt_dir: &Path) -> Vec<AptEntry> {
+    apt_source_files(apt_dir)
+        .into_iter()
+        .flat_map(|path| {
+            let text = fs::read_to_string(&path).unwrap_or_default();
+            if path.extension().is_some_and(|e| e == "sources") {
+                parse_deb822_sources(&text)
+            } else {
+                parse_one_line_sources(&text)
+            }
+        })
+        .collect()
 }
 
 fn apt_source_files(apt_dir: &Path) -> Vec<PathBuf> {
@@ -287,6 +374,10 @@ pub struct Package {
     pub sha256: String,
     /// The suite whose index listed it.
     pub suite: String,
+    /// Fingerprint of the keyring key that signed the suite's `InRelease`,
+    /// when the index was verified against it; `None` for a package the pin
+    /// describes.
+    pub signed_by: Option<String>,
 }
 
 /// The stanzas of a `Packages` index whose package name `keep` accepts and
@@ -315,6 +406,7 @@ fn parse_stanza(stanza: &str, suite: &str, keep: &impl Fn(&str) -> bool) -> Opti
         size: field("Size").and_then(|s| s.parse().ok()),
         sha256: field("SHA256")?.to_ascii_lowercase(),
         suite: suite.to_string(),
+        signed_by: None,
     })
 }
 
@@ -388,6 +480,23 @@ where
     best.map(|(_, p)| p)
 }
 
+/// Whether a Debian version is a release rather than a release candidate
+/// (`7.3~rc7-1~exp1`): its upstream part has no `~`.
+pub fn is_release(version: &str) -> bool {
+    !upstream_version(version).contains('~')
+}
+
+/// The newest release among the packages, or when there is none, the newest
+/// release candidate: a user asking for a series wants its released kernel
+/// even if an rc of a later point release were ever listed.
+pub fn newest_release_first<'a, I>(packages: I) -> Option<&'a Package>
+where
+    I: IntoIterator<Item = &'a Package>,
+{
+    let all: Vec<&Package> = packages.into_iter().collect();
+    newest(all.iter().copied().filter(|p| is_release(&p.version))).or_else(|| newest(all))
+}
+
 /// Distinct versions, newest first, for "did you mean" hints.
 pub fn versions_newest_first(packages: &[Package]) -> Vec<String> {
     let mut versions: Vec<debversion::Version> = packages
@@ -411,6 +520,8 @@ pub struct CachedTree {
     pub version: String,
     pub sha256: String,
     pub suite: String,
+    /// How the package was verified when it was unpacked.
+    pub verified: Verification,
 }
 
 /// Access to the archive through the cache. The mirror and the HTTP client
@@ -424,6 +535,11 @@ pub struct Archive {
     mirror: Option<String>,
     agent: Option<ureq::Agent>,
     indexes: HashMap<String, Vec<Package>>,
+    keyring_path: PathBuf,
+    /// Loaded on first use: a fully cached kernel needs no keyring.
+    keyring: Option<Keyring>,
+    /// Suites that failed verification, see [`Archive::headers_packages`].
+    refused: Vec<DebianError>,
 }
 
 impl Archive {
@@ -436,6 +552,9 @@ impl Archive {
             mirror: None,
             agent: None,
             indexes: HashMap::new(),
+            keyring_path: settings.keyring.clone(),
+            keyring: None,
+            refused: Vec::new(),
         }
     }
 
@@ -492,27 +611,87 @@ impl Archive {
             .collect()
     }
 
-    /// The `linux-headers-*-common` packages listed in these suites. A suite
-    /// that cannot be fetched is skipped with a warning as long as another can.
-    pub fn headers_packages(
-        &mut self,
-        suites: &[&str],
-        log: &mut dyn FnMut(&str),
-    ) -> Result<Vec<Package>, DebianError> {
-        let mut all = Vec::new();
-        let mut first_error = None;
-        for suite in suites {
-            match self.suite_index(suite, log) {
-                Ok(packages) => all.extend(packages),
-                Err(e) => {
-                    log(&format!("warning: skipping suite {suite}: {e}"));
-                    first_error.get_or_insert(e);
+    /// [`KERNEL_SUITES`], then any other suite the machine's apt sources name
+    /// for the mirror in use (so a mirror's own `bookworm-updates` is read too).
+    pub fn kernel_suites(&mut self) -> Vec<String> {
+        let mut suites: Vec<String> = KERNEL_SUITES.iter().map(|s| s.to_string()).collect();
+        let Ok(mirror) = self.mirror() else {
+            return suites;
+        };
+        for entry in apt_entries(&self.apt_dir) {
+            if entry.is_debian_archive() && entry.uri.trim_end_matches('/') == mirror {
+                for suite in entry.suites {
+                    if !suite.ends_with("-security") && !suites.contains(&suite) {
+                        suites.push(suite);
+                    }
                 }
             }
         }
-        match first_error {
-            Some(e) if all.is_empty() => Err(e),
-            _ => Ok(all),
+        suites
+    }
+
+    /// The `linux-headers-*-common` packages listed in these suites, each
+    /// from a verified index. A suite that cannot be read or fails
+    /// verification is left out with a warning, as apt leaves out a source
+    /// it cannot trust: nothing of it is used, and the other suites still
+    /// serve. A suite refused for its verification is remembered, so that a
+    /// lookup that then finds nothing reports that refusal
+    /// ([`Archive::take_refusal`]) rather than "no such version". With no
+    /// suite read at all, the first failure is the error.
+    pub fn headers_packages<S: AsRef<str>>(
+        &mut self,
+        suites: &[S],
+        log: &mut dyn FnMut(&str),
+    ) -> Result<Vec<Package>, DebianError> {
+        let mut all = Vec::new();
+        let mut read_any = false;
+        let mut first_error = None;
+        for suite in suites {
+            let suite = suite.as_ref();
+            match self.suite_index(suite, log) {
+                Ok(packages) => {
+                    read_any = true;
+                    all.extend(packages);
+                }
+                Err(e) if e.is_transient() => {
+                    log(&format!("warning: skipping suite {suite}: {e}"));
+                    // A suite the mirror lacks says less than one that broke off.
+                    let keep = match &first_error {
+                        None => true,
+                        Some(DebianError::NotFound { .. }) => {
+                            !matches!(e, DebianError::NotFound { .. })
+                        }
+                        Some(_) => false,
+                    };
+                    if keep {
+                        first_error = Some(e);
+                    }
+                }
+                Err(e) => {
+                    log(&format!(
+                        "warning: not using suite {suite}, which failed verification: {e}"
+                    ));
+                    self.refused.push(e);
+                }
+            }
+        }
+        if read_any {
+            return Ok(all);
+        }
+        match self.take_refusal().or(first_error) {
+            Some(e) => Err(e),
+            None => Ok(all),
+        }
+    }
+
+    /// The first suite refused for failing verification since the last call.
+    pub fn take_refusal(&mut self) -> Option<DebianError> {
+        if self.refused.is_empty() {
+            None
+        } else {
+            let first = self.refused.remove(0);
+            self.refused.clear();
+            Some(first)
         }
     }
 
@@ -525,31 +704,168 @@ impl Archive {
             return Ok(p.clone());
         }
         let mirror = self.mirror()?;
-        let path = self
+        let dir = self
             .cache
             .join("indexes")
             .join(path_safe(&mirror))
-            .join(suite)
-            .join("Packages.xz");
-        if !is_fresh(&path) {
-            let url = format!("{mirror}/dists/{suite}/main/binary-all/Packages.xz");
-            let _lock = self.lock(&format!("index-{}-{suite}", path_safe(&mirror)), log)?;
-            log(&format!("downloading index {url}"));
-            if let Err(e) = self.download(&url, &path, None, log) {
-                // A stale index still names what the archive served recently:
-                // better than failing while the network is down.
-                if !path.is_file() {
-                    return Err(e);
-                }
-                log(&format!(
-                    "warning: using the cached index {} because {e}",
-                    path.display()
-                ));
+            .join(suite);
+        let _lock = self.lock(&format!("index-{}-{suite}", path_safe(&mirror)), log)?;
+        let inrelease = dir.join("InRelease");
+        let mut verified = None;
+        if is_fresh(&inrelease) {
+            match self.cached_suite(&dir, suite) {
+                Ok(v) => verified = Some(v),
+                Err(e) => log(&format!(
+                    "the cached {suite} index no longer verifies ({e}); downloading it again"
+                )),
             }
         }
-        let packages = parse_packages(&read_xz_index(&path)?, suite, is_headers_common);
+        let (release, files) = match verified {
+            Some(v) => v,
+            None => match self.fetch_suite(&mirror, suite, &dir, log) {
+                Ok(v) => v,
+                // A stale index still names what the archive served recently:
+                // better than failing while the network is down, and it is
+                // verified (signature, Valid-Until, hashes) like a fresh one.
+                Err(e) if e.is_transient() && inrelease.is_file() => {
+                    match self.cached_suite(&dir, suite) {
+                        Ok(v) => {
+                            log(&format!(
+                                "warning: using the cached {suite} index because {e}"
+                            ));
+                            v
+                        }
+                        Err(_) => return Err(e),
+                    }
+                }
+                Err(e) => return Err(e),
+            },
+        };
+        let mut packages = Vec::new();
+        for path in files {
+            for mut p in parse_packages(&read_xz_index(&path)?, suite, is_headers_common) {
+                p.signed_by = Some(release.key.clone());
+                packages.push(p);
+            }
+        }
         self.indexes.insert(suite.to_string(), packages.clone());
         Ok(packages)
+    }
+
+    fn verify_release(
+        &mut self,
+        text: &str,
+        suite: &str,
+        url: &str,
+    ) -> Result<Release, DebianError> {
+        let trust_err = |failure| DebianError::Trust {
+            url: url.to_string(),
+            failure,
+        };
+        if self.keyring.is_none() {
+            self.keyring = Some(Keyring::load(&self.keyring_path).map_err(trust_err)?);
+        }
+        let keyring = self.keyring.as_ref().expect("just set");
+        trust::verify_inrelease(text, suite, keyring, trust::now()).map_err(trust_err)
+    }
+
+    /// The cached release and indexes of a suite, verified again.
+    fn cached_suite(
+        &mut self,
+        dir: &Path,
+        suite: &str,
+    ) -> Result<(Release, Vec<PathBuf>), DebianError> {
+        let inrelease = dir.join("InRelease");
+        let text = fs::read_to_string(&inrelease).map_err(io_err("read", &inrelease))?;
+        let release = self.verify_release(&text, suite, &inrelease.display().to_string())?;
+        let mut files = Vec::new();
+        for rel in release_indexes(&release) {
+            let Some(entry) = release.sha256.get(&rel) else {
+                continue;
+            };
+            let path = dir.join(index_file_name(&rel));
+            verify_cached_deb(
+                &path,
+                &entry.sha256,
+                &format!("the signed {suite} InRelease"),
+            )?;
+            files.push(path);
+        }
+        Ok((release, files))
+    }
+
+    /// Downloads and verifies a suite's `InRelease` and the indexes it lists.
+    /// Nothing is written into `dir` until every file has verified, and the
+    /// `InRelease` last, so a failure leaves the cache as it was.
+    fn fetch_suite(
+        &mut self,
+        mirror: &str,
+        suite: &str,
+        dir: &Path,
+        log: &mut dyn FnMut(&str),
+    ) -> Result<(Release, Vec<PathBuf>), DebianError> {
+        let url = format!("{mirror}/dists/{suite}/InRelease");
+        log(&format!("downloading {url}"));
+        fs::create_dir_all(dir).map_err(io_err("create", dir))?;
+        let new_inrelease = dir.join("InRelease.new");
+        self.download(&url, &new_inrelease, None, log)?;
+        let text = fs::read_to_string(&new_inrelease).map_err(|e| DebianError::Trust {
+            url: url.clone(),
+            failure: TrustError::Malformed {
+                detail: e.to_string(),
+            },
+        });
+        let release = text.and_then(|t| self.verify_release(&t, suite, &url));
+        let release = match release {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = fs::remove_file(&new_inrelease);
+                return Err(e);
+            }
+        };
+        let against = format!("the signed {suite} InRelease");
+        let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+        let mut result = Ok(());
+        for rel in release_indexes(&release) {
+            let Some(entry) = release.sha256.get(&rel) else {
+                continue;
+            };
+            let dest = dir.join(index_file_name(&rel));
+            let new = with_suffix(&dest, ".new");
+            let index_url = format!("{mirror}/dists/{suite}/{rel}");
+            log(&format!("downloading index {index_url}"));
+            let expect = Expected {
+                sha256: &entry.sha256,
+                size: Some(entry.size),
+                against: &against,
+            };
+            if let Err(e) = self.download(&index_url, &new, Some(&expect), log) {
+                result = Err(e);
+                break;
+            }
+            staged.push((new, dest));
+        }
+        if result.is_ok() && staged.is_empty() {
+            result = Err(DebianError::NoIndexListed {
+                url: url.clone(),
+                wanted: index_paths().join(", "),
+            });
+        }
+        if let Err(e) = result {
+            for (new, _) in &staged {
+                let _ = fs::remove_file(new);
+            }
+            let _ = fs::remove_file(&new_inrelease);
+            return Err(e);
+        }
+        let mut files = Vec::new();
+        for (new, dest) in staged {
+            fs::rename(&new, &dest).map_err(io_err("rename", &new))?;
+            files.push(dest);
+        }
+        let inrelease = dir.join("InRelease");
+        fs::rename(&new_inrelease, &inrelease).map_err(io_err("rename", &new_inrelease))?;
+        Ok((release, files))
     }
 
     /// Makes `pkg` available unpacked: from the cache when complete, else from
@@ -559,6 +875,7 @@ impl Archive {
         &mut self,
         pkg: &Package,
         against: &str,
+        verified: &Verification,
         log: &mut dyn FnMut(&str),
     ) -> Result<CachedTree, DebianError> {
         let dir = self.tree_dir(&pkg.package, &pkg.version);
@@ -590,6 +907,7 @@ impl Archive {
             package: pkg.package.clone(),
             version: pkg.version.clone(),
             suite: pkg.suite.clone(),
+            verified: verified.clone(),
         };
         unpack_deb(&deb, &dir, &marker)?;
         read_cached_tree(&dir).ok_or(DebianError::NoHeadersDir {
@@ -671,16 +989,23 @@ fn stream_to(
     expect: Option<&Expected>,
     log: &mut dyn FnMut(&str),
 ) -> Result<(), DebianError> {
-    let response = agent.get(url).call().map_err(|e| DebianError::Http {
-        url: url.to_string(),
-        detail: e.to_string(),
+    let response = agent.get(url).call().map_err(|e| match e {
+        ureq::Error::StatusCode(404) => DebianError::NotFound {
+            url: url.to_string(),
+        },
+        e => DebianError::Http {
+            url: url.to_string(),
+            detail: e.to_string(),
+        },
     })?;
-    let total = expect.and_then(|e| e.size).or_else(|| {
-        response
-            .headers()
-            .get("content-length")
-            .and_then(|v| v.to_str().ok()?.parse().ok())
-    });
+    // What the server announced, told apart from what the index lists: a
+    // download that stops short of the announced length was interrupted; one
+    // that got every announced byte is complete, whatever the index says.
+    let announced: Option<u64> = response
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok()?.parse().ok());
+    let total = expect.and_then(|e| e.size).or(announced);
     let mut reader = response.into_body().into_reader();
     let file = File::create(partial).map_err(io_err("create", partial))?;
     let mut out = BufWriter::new(file);
@@ -691,7 +1016,9 @@ fn stream_to(
     let interrupted = |received, detail: String| DebianError::Interrupted {
         url: url.to_string(),
         received,
-        expected: total.map_or("an unknown number of".into(), |t| t.to_string()),
+        expected: announced
+            .or(total)
+            .map_or("an unknown number of".into(), |t| t.to_string()),
         detail,
     };
     loop {
@@ -711,14 +1038,14 @@ fn stream_to(
         .map_err(|e| io_err("write", partial)(e.into_error()))?;
     // On disk before the rename makes it look complete.
     file.sync_all().map_err(io_err("write", partial))?;
+    if announced.is_some_and(|a| received < a) {
+        return Err(interrupted(received, "the connection closed early".into()));
+    }
     let Some(expect) = expect else {
         return Ok(());
     };
     match expect.size {
-        Some(size) if received < size => {
-            return Err(interrupted(received, "the connection closed early".into()))
-        }
-        Some(size) if received > size => {
+        Some(size) if received != size => {
             return Err(DebianError::SizeMismatch {
                 url: url.to_string(),
                 received,
@@ -839,6 +1166,25 @@ fn path_safe(text: &str) -> String {
         .collect()
 }
 
+/// The indexes of [`index_paths`] that this release asks clients to read: a
+/// release saying `No-Support-for-Architecture-all: Packages` lists its
+/// `Architecture: all` packages in every architecture index and keeps
+/// `binary-all` only for old clients, so apt does not read it and neither
+/// do we (on the archive today such a `binary-all` file may even disagree
+/// with the hash its release lists).
+fn release_indexes(release: &Release) -> Vec<String> {
+    let all = format!("{COMPONENT}/binary-all/Packages.xz");
+    index_paths()
+        .into_iter()
+        .filter(|rel| !(release.no_arch_all && *rel == all && debian_arch() != "all"))
+        .collect()
+}
+
+/// `main/binary-amd64/Packages.xz` → `main_binary-amd64_Packages.xz`.
+fn index_file_name(rel: &str) -> String {
+    rel.replace('/', "_")
+}
+
 fn tree_name(package: &str, version: &str) -> String {
     format!("{}_{}", path_safe(package), path_safe(version))
 }
@@ -859,13 +1205,18 @@ pub struct Marker {
     pub package: String,
     pub version: String,
     pub suite: String,
+    pub verified: Verification,
 }
 
 impl Marker {
     fn render(&self) -> String {
         format!(
-            "sha256={}\npackage={}\nversion={}\nsuite={}\n",
-            self.sha256, self.package, self.version, self.suite
+            "sha256={}\npackage={}\nversion={}\nsuite={}\nverified={}\n",
+            self.sha256,
+            self.package,
+            self.version,
+            self.suite,
+            self.verified.to_marker()
         )
     }
 
@@ -880,6 +1231,9 @@ impl Marker {
             package: field("package")?,
             version: field("version")?,
             suite: field("suite")?,
+            // Markers written before verification was recorded lack the line.
+            verified: field("verified")
+                .map_or(Verification::Unrecorded, |v| Verification::from_marker(&v)),
         })
     }
 }
@@ -894,6 +1248,7 @@ fn read_cached_tree(dir: &Path) -> Option<CachedTree> {
         version: marker.version,
         sha256: marker.sha256,
         suite: marker.suite,
+        verified: marker.verified,
     })
 }
 
@@ -1239,6 +1594,7 @@ SHA256: 1100
             size: None,
             sha256: String::new(),
             suite: String::new(),
+            signed_by: None,
         };
         let list = [
             pkg("7.3~rc7-1~exp1"),
@@ -1250,6 +1606,37 @@ SHA256: 1100
         assert_eq!(newest(&list).unwrap().version, "7.3-1");
         let list = [pkg("7.3-1"), pkg("7.3-1+b1")];
         assert_eq!(newest(&list).unwrap().version, "7.3-1+b1");
+    }
+
+    #[test]
+    fn a_release_is_preferred_to_an_rc_of_its_series() {
+        let pkg = |name: &str, v: &str| Package {
+            package: name.into(),
+            version: v.into(),
+            filename: String::new(),
+            size: None,
+            sha256: String::new(),
+            suite: String::new(),
+            signed_by: None,
+        };
+        let list = [
+            pkg("linux-headers-7.3-common", "7.3~rc7-1~exp1"),
+            pkg("linux-headers-7.3.4+deb13-common", "7.3.4-1~bpo13+1"),
+            pkg("linux-headers-7.3.5-common", "7.3.5~rc1-1~exp1"),
+        ];
+        assert_eq!(
+            newest_release_first(&list).unwrap().version,
+            "7.3.4-1~bpo13+1",
+            "a point release's rc does not beat the release"
+        );
+        assert_eq!(newest(&list).unwrap().version, "7.3.5~rc1-1~exp1");
+        assert_eq!(
+            newest_release_first(&list[..1]).unwrap().version,
+            "7.3~rc7-1~exp1",
+            "with no release, the rc"
+        );
+        assert!(is_release("7.3.4-1~bpo13+1"));
+        assert!(!is_release("7.3~rc7-1~exp1"));
     }
 
     #[test]
@@ -1310,9 +1697,26 @@ SHA256: 1100
             package: "linux-headers-7.3-common".into(),
             version: "7.3~rc7-1~exp1".into(),
             suite: "experimental".into(),
+            verified: Verification::SignedIndex {
+                suite: "experimental".into(),
+                key: "ABCD".into(),
+            },
         };
-        assert_eq!(Marker::parse(&m.render()), Some(m));
+        assert_eq!(Marker::parse(&m.render()), Some(m.clone()));
+        let pinned = Marker {
+            verified: Verification::Pinned {
+                pin_file: "/src/kernel-pin.toml".into(),
+            },
+            ..m.clone()
+        };
+        assert_eq!(Marker::parse(&pinned.render()), Some(pinned));
         assert_eq!(Marker::parse("sha256=ab\n"), None);
+        let old = "sha256=ab\npackage=p\nversion=1\nsuite=sid\n";
+        assert_eq!(
+            Marker::parse(old).unwrap().verified,
+            Verification::Unrecorded,
+            "a marker from before verification was recorded"
+        );
     }
 
     #[test]

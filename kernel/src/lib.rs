@@ -16,6 +16,7 @@ pub mod prepare;
 pub mod prototype;
 pub mod settings;
 pub mod source;
+pub mod trust;
 pub mod wrapper;
 
 use std::path::PathBuf;
@@ -44,5 +45,65 @@ pub enum Provenance {
         suite: String,
         /// The pinned version this one replaced because the archive no longer serves it.
         fell_back_from: Option<String>,
+        /// What vouched for the package's SHA-256.
+        verified: Verification,
     },
+}
+
+/// What vouched for a Debian package's SHA-256, for `leafdiff info` and reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    /// The SHA-256 recorded in the pin file (`kernel-pin.toml`).
+    Pinned { pin_file: PathBuf },
+    /// Listed in a `Packages` index whose SHA-256 is in the suite's
+    /// `InRelease`, whose signature verified with the keyring key `key`
+    /// (the primary key's fingerprint).
+    SignedIndex { suite: String, key: String },
+    /// Unpacked by an earlier leafdiff that did not record how it verified
+    /// the package (before signed indexes were checked).
+    Unrecorded,
+}
+
+impl Verification {
+    /// One line in the unpacked tree's marker file.
+    pub fn to_marker(&self) -> String {
+        match self {
+            Verification::Pinned { pin_file } => format!("pinned {}", pin_file.display()),
+            Verification::SignedIndex { suite, key } => format!("signed-index {suite} {key}"),
+            Verification::Unrecorded => "unrecorded".into(),
+        }
+    }
+
+    pub fn from_marker(line: &str) -> Verification {
+        match line.split_once(' ') {
+            Some(("pinned", path)) => Verification::Pinned {
+                pin_file: PathBuf::from(path),
+            },
+            Some(("signed-index", rest)) => match rest.split_once(' ') {
+                Some((suite, key)) => Verification::SignedIndex {
+                    suite: suite.into(),
+                    key: key.into(),
+                },
+                None => Verification::Unrecorded,
+            },
+            _ => Verification::Unrecorded,
+        }
+    }
+}
+
+impl std::fmt::Display for Verification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Verification::Pinned { pin_file } => {
+                write!(f, "SHA-256 pinned in {}", pin_file.display())
+            }
+            Verification::SignedIndex { suite, key } => write!(
+                f,
+                "SHA-256 listed in the signed {suite} index (InRelease signed by key {key})"
+            ),
+            Verification::Unrecorded => f.write_str(
+                "not recorded (unpacked by an older leafdiff; delete the cached tree to verify it again)",
+            ),
+        }
+    }
 }

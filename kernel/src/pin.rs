@@ -1,7 +1,7 @@
 //! The pinned default kernel (`kernel-pin.toml`): the Debian package used
 //! when `LEAFDIFF_KERNEL` is unset, with the SHA-256 it must have.
 
-use crate::debian::{self, Archive, DebianError, KERNEL_SUITES, REFRESH_COMMAND};
+use crate::debian::{self, Archive, DebianError, REFRESH_COMMAND};
 use crate::settings::Settings;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -144,6 +144,7 @@ impl Pin {
             size: None,
             sha256: self.sha256.to_ascii_lowercase(),
             suite: self.suite.clone(),
+            signed_by: None,
         }
     }
 }
@@ -165,20 +166,32 @@ pub fn refresh_with(
         return Err(PinError::Offline);
     }
     let mut archive = Archive::new(settings, apt_dir);
-    let listed = archive.headers_packages(KERNEL_SUITES, log)?;
-    let newest = debian::newest(
+    let suites = archive.kernel_suites();
+    let listed = archive.headers_packages(&suites, log)?;
+    // Every entry of `listed` comes from an index whose hash the suite's
+    // signed InRelease lists, so the SHA-256 written into the pin is the
+    // one Debian signed.
+    let newest = debian::newest_release_first(
         listed
             .iter()
             .filter(|p| debian::in_series(&p.package, series)),
-    )
-    .ok_or_else(|| PinError::NoPackage {
+    );
+    if newest.is_none() {
+        if let Some(refusal) = archive.take_refusal() {
+            return Err(refusal.into());
+        }
+    }
+    let newest = newest.ok_or_else(|| PinError::NoPackage {
         series: series.to_string(),
-        suites: KERNEL_SUITES.join(", "),
+        suites: suites.join(", "),
         mirror: archive.mirror().unwrap_or_default(),
     })?;
     log(&format!(
-        "newest {series} package: {} {} in {}",
-        newest.package, newest.version, newest.suite
+        "newest {series} package: {} {} in {} (index signed by {})",
+        newest.package,
+        newest.version,
+        newest.suite,
+        newest.signed_by.as_deref().unwrap_or("no key")
     ));
     Ok(Pin {
         series: series.to_string(),
@@ -273,6 +286,7 @@ mod tests {
             mirror: Some("http://mirror.example/debian".into()),
             matrix: crate::settings::Matrix::Pairwise,
             base: false,
+            keyring: "/nonexistent.gpg".into(),
         };
         let err = refresh(&settings, &mut |_| {}).unwrap_err();
         assert!(matches!(err, PinError::Offline), "{err}");

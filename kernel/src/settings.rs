@@ -9,6 +9,7 @@ pub const ENV_VARS: &[&str] = &[
     "LEAFDIFF_CACHE",
     "LEAFDIFF_OFFLINE",
     "LEAFDIFF_MIRROR",
+    "LEAFDIFF_KEYRING",
     "LEAFDIFF_MATRIX",
     "LEAFDIFF_BASE",
     "XDG_CACHE_HOME",
@@ -45,6 +46,9 @@ pub struct Settings {
     /// `LEAFDIFF_BASE=1`: also build each kernel without `LEAFDIFF_PATCHES`,
     /// so that `leafdiff diff` can show what the series changes.
     pub base: bool,
+    /// `LEAFDIFF_KEYRING`: the OpenPGP keyring a suite's `InRelease` must be
+    /// signed by; Debian's archive keyring unless set (tests sign with their own).
+    pub keyring: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -99,6 +103,9 @@ impl Settings {
             mirror: get("LEAFDIFF_MIRROR"),
             matrix,
             base: get("LEAFDIFF_BASE").is_some_and(|v| v != "0"),
+            keyring: PathBuf::from(
+                get("LEAFDIFF_KEYRING").unwrap_or_else(|| crate::trust::DEFAULT_KEYRING.into()),
+            ),
         })
     }
 }

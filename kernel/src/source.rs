@@ -1,11 +1,11 @@
 //! Resolving `LEAFDIFF_KERNEL` items to kernel trees: a local path, a Debian
 //! version fetched on demand, or the pinned default (README: "Choosing the kernel").
 
-use crate::debian::{self, Archive, CachedTree, DebianError, KERNEL_SUITES, REFRESH_COMMAND};
+use crate::debian::{self, Archive, CachedTree, DebianError, REFRESH_COMMAND};
 use crate::extract::NEEDED_FILES;
 use crate::pin::{Pin, PinError};
 use crate::settings::{KernelItem, Settings};
-use crate::{KernelTree, Provenance};
+use crate::{KernelTree, Provenance, Verification};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -197,24 +197,44 @@ fn debian_version_tree(
             what: format!("Debian kernel {wanted}"),
             path: archive.trees_dir(),
         })?;
-        return debian_tree(best.clone(), None);
+        // Verified when it was unpacked; the marker says how.
+        let verified = best.verified.clone();
+        return debian_tree(best.clone(), None, verified);
     }
-    let listed = archive.headers_packages(KERNEL_SUITES, log)?;
+    let suites = archive.kernel_suites();
+    let listed = archive.headers_packages(&suites, log)?;
     let matching = listed
         .iter()
         .filter(|p| debian::matches_version(&p.package, &p.version, wanted));
-    let Some(pkg) = debian::newest(matching) else {
+    let Some(pkg) = debian::newest_release_first(matching) else {
+        if let Some(refusal) = archive.take_refusal() {
+            return Err(refusal.into());
+        }
         return Err(SourceError::NoSuchVersion {
             version: wanted.to_string(),
-            suites: KERNEL_SUITES.join(", "),
+            suites: suites.join(", "),
             mirror: archive.mirror()?,
             available: debian::versions_newest_first(&listed).join(", "),
         });
     };
     let pkg = pkg.clone();
-    let against = format!("the {} index", pkg.suite);
-    let tree = archive.install(&pkg, &against, log)?;
-    debian_tree(tree, None)
+    install_from_index(archive, &pkg, None, log)
+}
+
+/// Installs a package an index listed, verified against that index.
+fn install_from_index(
+    archive: &mut Archive,
+    pkg: &debian::Package,
+    fell_back_from: Option<String>,
+    log: &mut dyn FnMut(&str),
+) -> Result<KernelTree, SourceError> {
+    let against = format!("the signed {} index", pkg.suite);
+    let verified = Verification::SignedIndex {
+        suite: pkg.suite.clone(),
+        key: pkg.signed_by.clone().unwrap_or_default(),
+    };
+    let tree = archive.install(pkg, &against, &verified, log)?;
+    debian_tree(tree, fell_back_from, verified)
 }
 
 fn newest_cached<'a>(cached: &'a [CachedTree], wanted: &str) -> Option<&'a CachedTree> {
@@ -227,6 +247,7 @@ fn newest_cached<'a>(cached: &'a [CachedTree], wanted: &str) -> Option<&'a Cache
             size: None,
             sha256: t.sha256.clone(),
             suite: t.suite.clone(),
+            signed_by: None,
         })
         .collect();
     let matching = as_packages
@@ -247,24 +268,38 @@ fn pinned_tree(
     log: &mut dyn FnMut(&str),
 ) -> Result<KernelTree, SourceError> {
     let pin = Pin::load(pin_file)?;
+    // The pin's SHA-256 is what vouches for the pinned kernel, whether or not
+    // an index was read on the way.
+    let pinned_by = Verification::Pinned {
+        pin_file: pin_file.to_path_buf(),
+    };
     if let Some(tree) = archive.cached_tree(&pin.package, &pin.version, Some(&pin.sha256)) {
-        return debian_tree(tree, None);
+        return debian_tree(tree, None, pinned_by);
     }
     let against_pin = format!("{} (and the {} index)", pin_file.display(), pin.suite);
     if archive.offline() || archive.deb_path(&pin.filename).is_file() {
         // A `.deb` downloaded earlier is verified against the pin and unpacked
         // with no index; offline, this reports what is missing.
-        let tree = archive.install(&pin.to_package(), &against_pin, log)?;
-        return debian_tree(tree, None);
+        let tree = archive.install(&pin.to_package(), &against_pin, &pinned_by, log)?;
+        return debian_tree(tree, None, pinned_by);
     }
-    let mut suites: Vec<&str> = KERNEL_SUITES.to_vec();
-    if !suites.contains(&pin.suite.as_str()) {
-        suites.push(&pin.suite);
+    let mut suites = archive.kernel_suites();
+    if !suites.contains(&pin.suite) {
+        suites.push(pin.suite.clone());
     }
-    let listed = archive.headers_packages(&suites, log)?;
+    let listed = match archive.headers_packages(&suites, log) {
+        Ok(listed) => listed,
+        Err(e) if e.is_transient() => return Err(e.into()),
+        Err(refusal) => return pinned_without_index(archive, &pin, pin_file, refusal, log),
+    };
     let pinned = listed
         .iter()
         .find(|p| p.package == pin.package && p.version == pin.version);
+    if pinned.is_none() {
+        if let Some(refusal) = archive.take_refusal() {
+            return pinned_without_index(archive, &pin, pin_file, refusal, log);
+        }
+    }
     if let Some(pkg) = pinned {
         if !pkg.sha256.eq_ignore_ascii_case(&pin.sha256) {
             return Err(SourceError::PinMismatch {
@@ -275,13 +310,19 @@ fn pinned_tree(
             });
         }
         let pkg = pkg.clone();
-        let tree = archive.install(&pkg, &against_pin, log)?;
-        return debian_tree(tree, None);
+        let tree = archive.install(&pkg, &against_pin, &pinned_by, log)?;
+        return debian_tree(tree, None, pinned_by);
     }
     let series = listed
         .iter()
         .filter(|p| debian::in_series(&p.package, &pin.series));
-    let fallback = debian::newest(series)
+    let fallback = debian::newest_release_first(series);
+    if fallback.is_none() {
+        if let Some(refusal) = archive.take_refusal() {
+            return Err(refusal.into());
+        }
+    }
+    let fallback = fallback
         .ok_or_else(|| SourceError::NoFallback {
             pin_file: pin_file.to_path_buf(),
             pin: Box::new(pin.clone()),
@@ -300,14 +341,44 @@ fn pinned_tree(
         fallback.suite,
         pin.series
     ));
-    let against = format!("the {} index", fallback.suite);
-    let tree = archive.install(&fallback, &against, log)?;
-    debian_tree(tree, Some(pin.version))
+    install_from_index(archive, &fallback, Some(pin.version), log)
+}
+
+/// The pinned kernel when a suite's index was refused: the pin's SHA-256
+/// alone vouches for the package, so it is fetched by its pool path; if the
+/// mirror does not have it, the refusal is the error (a fallback would rest
+/// on indexes that did not verify).
+fn pinned_without_index(
+    archive: &mut Archive,
+    pin: &Pin,
+    pin_file: &Path,
+    refusal: DebianError,
+    log: &mut dyn FnMut(&str),
+) -> Result<KernelTree, SourceError> {
+    let pinned_by = Verification::Pinned {
+        pin_file: pin_file.to_path_buf(),
+    };
+    let against_pin = pin_file.display().to_string();
+    match archive.install(&pin.to_package(), &against_pin, &pinned_by, log) {
+        Ok(tree) => {
+            log(&format!(
+                "warning: fetched the pinned kernel {} {} by the SHA-256 in {} because an index \
+                 could not be verified: {refusal}",
+                pin.package,
+                pin.version,
+                pin_file.display()
+            ));
+            debian_tree(tree, None, pinned_by)
+        }
+        Err(DebianError::NotFound { .. }) => Err(refusal.into()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn debian_tree(
     tree: CachedTree,
     fell_back_from: Option<String>,
+    verified: Verification,
 ) -> Result<KernelTree, SourceError> {
     check_tree(&tree.root)?;
     Ok(KernelTree {
@@ -319,6 +390,7 @@ fn debian_tree(
             sha256: tree.sha256,
             suite: tree.suite,
             fell_back_from,
+            verified,
         },
     })
 }

@@ -8,7 +8,7 @@ use leafdiff_kernel::debian::{DebianError, MARKER, REFRESH_COMMAND};
 use leafdiff_kernel::pin;
 use leafdiff_kernel::settings::KernelItem;
 use leafdiff_kernel::source::{self, SourceError};
-use leafdiff_kernel::Provenance;
+use leafdiff_kernel::{Provenance, Verification};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -20,13 +20,16 @@ fn no_apt() -> tempfile::TempDir {
 fn routes(indexes: &[(&str, Vec<String>)], debs: &[&FakePackage]) -> HashMap<String, Route> {
     let mut routes = HashMap::new();
     for (suite, stanzas) in indexes {
-        routes.insert(index_path(suite), Route::Body(packages_xz(stanzas)));
+        routes.extend(suite_routes(suite, stanzas));
     }
     for deb in debs {
         routes.insert(deb.pool_path(), Route::Body(deb.deb.clone()));
     }
     routes
 }
+
+/// Enough for every suite's InRelease, the indexes and a package.
+const REQUESTS: usize = 32;
 
 fn rc7() -> FakePackage {
     FakePackage::new("7.3", "7.3~rc7-1~exp1", (7, 3, 0, "-rc7"))
@@ -47,7 +50,7 @@ fn pinned_kernel_is_downloaded_verified_unpacked_then_used_offline() {
             ],
             &[&pkg],
         ),
-        4,
+        REQUESTS,
     );
     let settings = settings(cache.path(), &mirror.url, vec![KernelItem::Pinned], false);
     let mut log = Log::default();
@@ -65,6 +68,9 @@ fn pinned_kernel_is_downloaded_verified_unpacked_then_used_offline() {
             sha256: pkg.sha256(),
             suite: "experimental".into(),
             fell_back_from: None,
+            verified: Verification::Pinned {
+                pin_file: pin_file.clone()
+            },
         }
     );
     assert!(
@@ -128,7 +134,7 @@ fn debian_version_item_takes_the_newest_matching_package() {
             ],
             &[&sid],
         ),
-        4,
+        REQUESTS,
     );
     let s = settings(
         cache.path(),
@@ -177,7 +183,7 @@ fn unknown_debian_version_lists_what_the_archive_has() {
             ],
             &[],
         ),
-        3,
+        REQUESTS,
     );
     let s = settings(
         cache.path(),
@@ -211,7 +217,7 @@ fn pin_the_archive_dropped_falls_back_to_newest_of_its_series() {
             ],
             &[&stable],
         ),
-        4,
+        REQUESTS,
     );
     let s = settings(cache.path(), &mirror.url, vec![KernelItem::Pinned], false);
     let mut log = Log::default();
@@ -226,12 +232,16 @@ fn pin_the_archive_dropped_falls_back_to_newest_of_its_series() {
             sha256: stable.sha256(),
             suite: "sid".into(),
             fell_back_from: Some("7.3~rc7-1~exp1".into()),
+            verified: Verification::SignedIndex {
+                suite: "sid".into(),
+                key: fingerprint(&keys().archive),
+            },
         }
     );
     let warning = log
         .0
         .iter()
-        .find(|l| l.starts_with("warning:"))
+        .find(|l| l.starts_with("warning: the pinned kernel"))
         .unwrap_or_else(|| panic!("no warning in {:?}", log.0));
     for needle in ["7.3~rc7-1~exp1", "7.3.1-1", REFRESH_COMMAND, "no longer"] {
         assert!(warning.contains(needle), "{needle:?} not in {warning}");
@@ -246,7 +256,10 @@ fn pin_whose_hash_disagrees_with_the_index_is_refused() {
     let mut pin = pkg.pin("experimental");
     pin.sha256 = "0".repeat(64);
     pin.save(&pin_file).unwrap();
-    let mirror = FakeMirror::start(routes(&[("experimental", vec![pkg.stanza()])], &[&pkg]), 3);
+    let mirror = FakeMirror::start(
+        routes(&[("experimental", vec![pkg.stanza()])], &[&pkg]),
+        REQUESTS,
+    );
     let s = settings(cache.path(), &mirror.url, vec![KernelItem::Pinned], false);
     let err = source::resolve_with(&s, &pin_file, no_apt().path(), &mut |_| {}).unwrap_err();
     assert!(matches!(err, SourceError::PinMismatch { .. }), "{err}");
@@ -273,7 +286,7 @@ fn corrupted_download_is_an_error_and_leaves_no_file() {
     let mid = bad.len() / 2;
     bad[mid] ^= 0xff;
     routes.insert(pkg.pool_path(), Route::Body(bad.clone()));
-    let mirror = FakeMirror::start(routes, 4);
+    let mirror = FakeMirror::start(routes, REQUESTS);
     let s = settings(cache.path(), &mirror.url, vec![KernelItem::Pinned], false);
     let err = source::resolve_with(&s, &pin_file, no_apt().path(), &mut |_| {}).unwrap_err();
 
@@ -286,7 +299,7 @@ fn corrupted_download_is_an_error_and_leaves_no_file() {
     assert_eq!(expected, &pkg.sha256());
     assert_eq!(actual, &sha256_hex(&bad));
     let msg = err.to_string();
-    assert!(msg.contains("rerun"), "{msg}");
+    assert!(msg.contains("another mirror"), "{msg}");
     assert_eq!(
         list_dir(&cache.path().join("downloads")),
         Vec::<String>::new()
@@ -309,7 +322,7 @@ fn interrupted_download_is_an_error_and_leaves_no_file() {
             claimed: pkg.deb.len(),
         },
     );
-    let mirror = FakeMirror::start(routes, 4);
+    let mirror = FakeMirror::start(routes, REQUESTS);
     let s = settings(cache.path(), &mirror.url, vec![KernelItem::Pinned], false);
     let err = source::resolve_with(&s, &pin_file, no_apt().path(), &mut |_| {}).unwrap_err();
 
@@ -353,23 +366,34 @@ fn refresh_pins_the_newest_package_of_the_series() {
             ],
             &[],
         ),
-        3,
+        REQUESTS,
     );
     let s = settings(cache.path(), &mirror.url, vec![], false);
     let pin = pin::refresh_with(&s, no_apt().path(), "7.3", &mut |_| {}).unwrap();
     assert_eq!(pin, stable.pin("sid"));
+    let indexes: Vec<String> = mirror
+        .requests()
+        .into_iter()
+        .filter(|r| r.ends_with("Packages.xz"))
+        .collect();
     assert_eq!(
-        mirror.requests().len(),
-        3,
-        "one index per suite: {:?}",
-        mirror.requests()
+        indexes,
+        [
+            index_path("trixie-backports"),
+            index_path("sid"),
+            index_path("experimental")
+        ],
+        "one index per suite the release lists"
     );
 }
 
 #[test]
 fn a_suite_the_mirror_lacks_is_skipped_with_a_warning() {
     let cache = tempfile::tempdir().unwrap();
-    let mirror = FakeMirror::start(routes(&[("experimental", vec![rc7().stanza()])], &[]), 3);
+    let mirror = FakeMirror::start(
+        routes(&[("experimental", vec![rc7().stanza()])], &[]),
+        REQUESTS,
+    );
     let s = settings(cache.path(), &mirror.url, vec![], false);
     let mut log = Log::default();
     let pin = pin::refresh_with(&s, no_apt().path(), "7.3", &mut log.sink()).unwrap();
@@ -379,6 +403,11 @@ fn a_suite_the_mirror_lacks_is_skipped_with_a_warning() {
         .iter()
         .filter(|l| l.contains("skipping suite"))
         .collect();
-    assert_eq!(skipped.len(), 2, "{:?}", log.0);
+    assert_eq!(
+        skipped.len(),
+        leafdiff_kernel::debian::KERNEL_SUITES.len() - 1,
+        "{:?}",
+        log.0
+    );
     assert!(skipped[0].contains("404"), "{:?}", skipped);
 }

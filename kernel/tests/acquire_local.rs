@@ -8,7 +8,7 @@ use leafdiff_kernel::debian::{self, DebianError, Marker, MARKER};
 use leafdiff_kernel::pin::PinError;
 use leafdiff_kernel::settings::KernelItem;
 use leafdiff_kernel::source::{self, SourceError};
-use leafdiff_kernel::Provenance;
+use leafdiff_kernel::{Provenance, Verification};
 use std::path::Path;
 
 fn marker(pkg: &FakePackage) -> Marker {
@@ -17,6 +17,7 @@ fn marker(pkg: &FakePackage) -> Marker {
         package: pkg.package.clone(),
         version: pkg.version.clone(),
         suite: "experimental".into(),
+        verified: Verification::Unrecorded,
     }
 }
 
@@ -55,6 +56,7 @@ fn unpacking_every_data_compression() {
             package: "linux-headers-7.3-common".into(),
             version: "7.3-1".into(),
             suite: "sid".into(),
+            verified: Verification::Unrecorded,
         };
         let root = debian::unpack_deb(&deb_path, &dest, &m).unwrap();
         assert_eq!(

@@ -106,6 +106,7 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
                 source: k.source.into(),
                 version: k.version.into(),
                 sha256: k.sha256.into(),
+                verified: k.verified.into(),
                 patches: k.patches.into(),
             })
             .collect(),

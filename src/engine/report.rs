@@ -13,6 +13,8 @@ pub struct KernelSummary {
     pub source: String,
     pub version: String,
     pub sha256: String,
+    /// How the kernel was verified (pinned hash, signed index and key, or a local tree).
+    pub verified: String,
     pub patches: String,
 }
 
@@ -153,6 +155,7 @@ impl Report {
             if !k.sha256.is_empty() {
                 s.push_str(&format!(", sha256 `{}`", k.sha256));
             }
+            s.push_str(&format!(", verified: {}", k.verified));
             s.push('\n');
         }
         if self.variants.len() < self.variants_built {

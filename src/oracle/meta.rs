@@ -13,6 +13,8 @@ pub struct KernelMeta {
     pub source: &'static str,
     /// The package's SHA-256, empty for a path.
     pub sha256: &'static str,
+    /// How the kernel was verified: pinned hash, signed index and key, or a local tree.
+    pub verified: &'static str,
     /// `LEAFDIFF_PATCHES` report (applied hunks, offsets, fuzz, skipped files), empty if none.
     pub patches: &'static str,
     /// This is kernel `i` built without `LEAFDIFF_PATCHES`, for `leafdiff diff`.

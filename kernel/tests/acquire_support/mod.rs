@@ -1,6 +1,8 @@
 //! Shared by the `acquire_*` tests: fake kernel trees, `.deb` packages built
-//! with the same crates the code reads them with, `Packages.xz` indexes, and
-//! a loopback HTTP server standing in for a Debian mirror.
+//! with the same crates the code reads them with, `Packages.xz` indexes,
+//! `InRelease` files signed by a key generated here (with the OpenPGP crate
+//! the code verifies with), and a loopback HTTP server standing in for a
+//! Debian mirror.
 #![allow(dead_code)]
 
 use leafdiff_kernel::extract::NEEDED_FILES;
@@ -11,7 +13,14 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use pgp::composed::{
+    ArmorOptions, CleartextSignedMessage, EncryptionCaps, KeyType, SecretKeyParamsBuilder,
+    SignedPublicKey, SignedSecretKey, SubkeyParamsBuilder,
+};
+use pgp::ser::Serialize;
+use pgp::types::Password;
 
 /// Every file the harness needs, plus a Makefile saying `version`
 /// (VERSION, PATCHLEVEL, SUBLEVEL, EXTRAVERSION).
@@ -153,7 +162,159 @@ pub fn stanza(package: &str, version: &str, deb: &[u8]) -> String {
 }
 
 pub fn index_path(suite: &str) -> String {
-    format!("dists/{suite}/main/binary-all/Packages.xz")
+    format!("dists/{suite}/{}", index_rel("all"))
+}
+
+/// An index path relative to `dists/<suite>/`.
+pub fn index_rel(arch: &str) -> String {
+    format!("main/binary-{arch}/Packages.xz")
+}
+
+pub fn inrelease_path(suite: &str) -> String {
+    format!("dists/{suite}/InRelease")
+}
+
+// ---------------------------------------------------------------------------
+// Signing
+
+fn generate_key(uid: &str) -> SignedSecretKey {
+    let mut params = SecretKeyParamsBuilder::default();
+    params
+        .key_type(KeyType::Ed25519Legacy)
+        .can_certify(true)
+        .can_sign(true)
+        .primary_user_id(uid.into());
+    params
+        .build()
+        .unwrap()
+        .generate(rand::thread_rng())
+        .unwrap()
+}
+
+/// A certify-only primary key with a signing subkey, as Debian's archive
+/// keys are, and a keyring file holding it; `(key, keyring, its dir)`.
+pub fn subkey_signer() -> (SignedSecretKey, PathBuf, tempfile::TempDir) {
+    let mut sub = SubkeyParamsBuilder::default();
+    sub.key_type(KeyType::Ed25519Legacy)
+        .can_sign(true)
+        .can_encrypt(EncryptionCaps::None)
+        .can_authenticate(false);
+    let mut params = SecretKeyParamsBuilder::default();
+    params
+        .key_type(KeyType::Ed25519Legacy)
+        .can_certify(true)
+        .can_sign(false)
+        .primary_user_id("Test Archive With Subkey <subkey@test.invalid>".into())
+        .subkeys(vec![sub.build().unwrap()]);
+    let key = params
+        .build()
+        .unwrap()
+        .generate(rand::thread_rng())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = dir.path().join("subkey-keyring.gpg");
+    let public = SignedPublicKey::from(key.clone());
+    std::fs::write(&keyring, public.to_bytes().unwrap()).unwrap();
+    (key, keyring, dir)
+}
+
+/// `text` clearsigned by the first subkey of `key`.
+pub fn clearsign_with_subkey(text: &str, key: &SignedSecretKey) -> String {
+    CleartextSignedMessage::sign(
+        rand::thread_rng(),
+        text,
+        &key.secret_subkeys[0].key,
+        &Password::empty(),
+    )
+    .unwrap()
+    .to_armored_string(ArmorOptions::default())
+    .unwrap()
+}
+
+/// The archive key of the tests, and a keyring file holding only it
+/// (binary, as Debian ships its keyring).
+pub struct TestKeys {
+    pub archive: SignedSecretKey,
+    /// A key that is not in the keyring.
+    pub stranger: SignedSecretKey,
+    pub keyring: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+/// Generated once per test binary.
+pub fn keys() -> &'static TestKeys {
+    static KEYS: OnceLock<TestKeys> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let archive = generate_key("Test Archive Signing Key <archive@test.invalid>");
+        let stranger = generate_key("Not The Archive <stranger@test.invalid>");
+        let dir = tempfile::tempdir().unwrap();
+        let keyring = dir.path().join("test-archive-keyring.gpg");
+        let public = SignedPublicKey::from(archive.clone());
+        std::fs::write(&keyring, public.to_bytes().unwrap()).unwrap();
+        TestKeys {
+            archive,
+            stranger,
+            keyring,
+            _dir: dir,
+        }
+    })
+}
+
+/// The fingerprint leafdiff reports for a key, upper-case hex.
+pub fn fingerprint(key: &SignedSecretKey) -> String {
+    use pgp::types::KeyDetails;
+    format!("{:X}", key.fingerprint())
+}
+
+/// `text` clearsigned by `key`, as an `InRelease` is.
+pub fn clearsign(text: &str, key: &SignedSecretKey) -> String {
+    CleartextSignedMessage::sign(
+        rand::thread_rng(),
+        text,
+        &key.primary_key,
+        &Password::empty(),
+    )
+    .unwrap()
+    .to_armored_string(ArmorOptions::default())
+    .unwrap()
+}
+
+/// A `Release` text for `suite` listing `files` (path relative to
+/// `dists/<suite>/`, contents), valid until `valid_until` when given.
+pub fn release_text(suite: &str, files: &[(String, Vec<u8>)], valid_until: Option<&str>) -> String {
+    let mut s = format!(
+        "Origin: Debian\nLabel: Debian\nSuite: {suite}\nCodename: {suite}\n\
+         Date: Sat, 28 Nov 2026 14:09:31 UTC\n"
+    );
+    if let Some(v) = valid_until {
+        s.push_str(&format!("Valid-Until: {v}\n"));
+    }
+    s.push_str("Architectures: all amd64\nComponents: main\nMD5Sum:\n");
+    for (path, bytes) in files {
+        s.push_str(&format!(" 00 {} {path}\n", bytes.len()));
+    }
+    s.push_str("SHA256:\n");
+    for (path, bytes) in files {
+        s.push_str(&format!(" {} {} {path}\n", sha256_hex(bytes), bytes.len()));
+    }
+    s
+}
+
+/// A far-future Valid-Until, so the good chain never expires.
+pub const VALID: &str = "Sat, 01 Jan 2100 00:00:00 UTC";
+
+/// Routes for one suite: its signed `InRelease` and the `Packages.xz` of
+/// `binary-all` listing `stanzas`.
+pub fn suite_routes(suite: &str, stanzas: &[String]) -> Vec<(String, Route)> {
+    let index = packages_xz(stanzas);
+    let release = release_text(suite, &[(index_rel("all"), index.clone())], Some(VALID));
+    vec![
+        (index_path(suite), Route::Body(index)),
+        (
+            inrelease_path(suite),
+            Route::Body(clearsign(&release, &keys().archive).into_bytes()),
+        ),
+    ]
 }
 
 /// The package's stanzas joined into a compressed index.
@@ -301,6 +462,7 @@ pub fn settings(cache: &Path, mirror: &str, kernels: Vec<KernelItem>, offline: b
         mirror: Some(mirror.to_string()),
         matrix: Matrix::Pairwise,
         base: false,
+        keyring: keys().keyring.clone(),
     }
 }
 
