@@ -245,18 +245,18 @@ fn a_cached_tree_missing_a_needed_file_is_the_check_tree_error() {
     let deb = cache.path().join("p.deb");
     std::fs::write(&deb, &pkg.deb).unwrap();
     let root = debian::unpack_deb(&deb, &tree_dir(cache.path(), &pkg), &marker(&pkg)).unwrap();
-    std::fs::remove_file(root.join("include/linux/leafops.h")).unwrap();
+    std::fs::remove_file(root.join("include/linux/swap.h")).unwrap();
     let err = resolve_pinned(cache.path(), &pin_file, true).unwrap_err();
     assert!(matches!(err, SourceError::MissingFiles { .. }), "{err}");
-    assert!(err.to_string().contains("include/linux/leafops.h"), "{err}");
+    assert!(err.to_string().contains("include/linux/swap.h"), "{err}");
 }
 
 #[test]
-fn path_missing_leafops_names_the_file() {
+fn path_missing_a_needed_file_names_it() {
     let dir = tempfile::tempdir().unwrap();
     let files: Vec<_> = tree_files((7, 1, 0, ""))
         .into_iter()
-        .filter(|(rel, _)| rel != "include/linux/leafops.h")
+        .filter(|(rel, _)| rel != "include/linux/swap.h")
         .collect();
     write_tree(dir.path(), &files);
     let s = settings(
@@ -270,10 +270,10 @@ fn path_missing_leafops_names_the_file() {
         panic!("{err}");
     };
     assert_eq!(root, dir.path());
-    assert_eq!(missing, &["include/linux/leafops.h"]);
+    assert_eq!(missing, &["include/linux/swap.h"]);
     let msg = err.to_string();
     assert!(
-        msg.contains("include/linux/leafops.h") && msg.contains("linux-headers-*-common"),
+        msg.contains("include/linux/swap.h") && msg.contains("linux-headers-*-common"),
         "{msg}"
     );
 }

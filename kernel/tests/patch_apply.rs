@@ -4,7 +4,7 @@
 //! patch from the same fixtures, and the offsets and fuzz asserted here are
 //! the ones it reports.
 
-use leafdiff_kernel::extract::NEEDED_FILES;
+use leafdiff_kernel::extract::read_files;
 use leafdiff_kernel::patch::{
     apply_series, FileChange, MessageStatus, PatchError, PatchFormat, PatchReport,
 };
@@ -208,7 +208,7 @@ fn non_applying_hunk_is_an_error_naming_patch_file_and_hunk() {
 #[test]
 fn mbox_series_applies_in_order_and_lists_skipped_files() {
     // The real list of files leafdiff reads: mm/memory.c is not among them.
-    let (dest, report) = apply(NEEDED_FILES, &["series.mbox"]);
+    let (dest, report) = apply(&read_files(), &["series.mbox"]);
     let report = report.unwrap();
     for file in [
         "include/linux/swap.h",
@@ -512,7 +512,7 @@ fn patch_for_a_file_the_tree_lacks_is_a_conflict() {
 
 #[test]
 fn report_display_is_one_line_per_fact() {
-    let (_dest, report) = apply(NEEDED_FILES, &["series.mbox", "offset.diff"]);
+    let (_dest, report) = apply(&read_files(), &["series.mbox", "offset.diff"]);
     let shown = report.unwrap().to_string();
     let series = data("series.mbox");
     let offset = data("offset.diff");
@@ -533,7 +533,7 @@ patch {offset} (diff)
     hunk #1 @@ -3,7 +3,7 @@ applied at line 5 (offset +2 lines)
     hunk #2 @@ -40,7 +40,7 @@ applied at line 47 (offset +7 lines)
 ",
-        missing = NEEDED_FILES
+        missing = read_files()
             .iter()
             .filter(|f| ![
                 "include/linux/swapops.h",

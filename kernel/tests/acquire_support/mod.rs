@@ -5,7 +5,7 @@
 //! Debian mirror.
 #![allow(dead_code)]
 
-use leafdiff_kernel::extract::NEEDED_FILES;
+use leafdiff_kernel::extract::read_files;
 use leafdiff_kernel::pin::Pin;
 use leafdiff_kernel::settings::{KernelItem, Matrix, Settings};
 use sha2::{Digest, Sha256};
@@ -22,11 +22,11 @@ use pgp::composed::{
 use pgp::ser::Serialize;
 use pgp::types::Password;
 
-/// Every file the harness needs, plus a Makefile saying `version`
+/// Every file the harness reads, plus a Makefile saying `version`
 /// (VERSION, PATCHLEVEL, SUBLEVEL, EXTRAVERSION).
 pub fn tree_files(version: (u32, u32, u32, &str)) -> Vec<(String, Vec<u8>)> {
     let (v, p, s, extra) = version;
-    let mut files: Vec<(String, Vec<u8>)> = NEEDED_FILES
+    let mut files: Vec<(String, Vec<u8>)> = read_files()
         .iter()
         .map(|rel| (rel.to_string(), format!("/* fake {rel} */\n").into_bytes()))
         .collect();
