@@ -3,9 +3,10 @@
 //! every finding deduplicated by signature, minimized and written out.
 
 use super::case::{Case, Target, CASE_LEN};
+use super::causes::{self, CallGraph, Symptom};
 use super::minimize::minimize;
-use super::report::{summarize, KernelSummary, Report};
-use super::{sweep, Engine, Finding, Stats};
+use super::report::{summarize, CauseSummary, KernelSummary, Report};
+use super::{sweep, Engine, Finding, FindingKind, Stats};
 use crate::model::{Features, Model};
 use crate::oracle;
 use leafdiff_kernel::config::KernelConfig;
@@ -31,6 +32,7 @@ pub struct CheckOptions {
 
 pub struct CheckOutcome {
     pub report: Report,
+    /// Every finding, minimized, with its reproducer file (root causes only).
     pub findings: Vec<(Finding, Option<PathBuf>)>,
 }
 
@@ -82,21 +84,31 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
         }
     }
 
-    let mut findings = Vec::new();
-    let mut summaries = Vec::new();
     let mut found: Vec<Seen> = found.into_values().collect();
     found.sort_by_key(|s| s.after);
-    for seen in found {
+    let causes = root_causes(&found);
+    let mut findings = Vec::new();
+    let mut summaries = Vec::new();
+    for (i, seen) in found.iter().enumerate() {
         let small = minimize(engine, &seen.first);
-        let path = write_reproducer(&opts.out_dir, &small)?;
+        // One reproducer per root cause: a consequence is fixed with its cause.
+        let path = if causes.iter().any(|c| c.finding == i) {
+            write_reproducer(&opts.out_dir, &small)?
+        } else {
+            None
+        };
         summaries.push(summarize(
             engine,
             &small,
             path.as_ref().map(|p| p.display().to_string()),
-            &seen,
+            seen,
         ));
         findings.push((small, path));
     }
+    let causes = causes
+        .iter()
+        .map(|c| CauseSummary::of(c, &mut summaries))
+        .collect();
     let report = Report {
         kernels: oracle::kernels()
             .iter()
@@ -122,6 +134,7 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
         property_checks: Stats::get(&engine.stats.properties),
         skipped: Stats::get(&engine.stats.skipped),
         helpers_compared: helpers_compared(engine, &opts.targets),
+        causes,
         findings: summaries,
     };
     Ok(CheckOutcome { report, findings })
@@ -181,6 +194,21 @@ fn compiler_summary(output: &str) -> String {
         }
     }
     parts.join("; ")
+}
+
+/// `check`'s buckets grouped under their root causes, by the call graph of
+/// the kernels' own definitions (see `causes`).
+pub fn root_causes(found: &[Seen]) -> Vec<causes::Cause> {
+    let graph = CallGraph::of_kernels(oracle::kernels(), found.iter().map(|s| s.first.helper));
+    let symptoms: Vec<Symptom> = found
+        .iter()
+        .map(|s| Symptom {
+            helper: s.first.helper,
+            inputs: &s.inputs,
+            divergence: matches!(s.first.kind, FindingKind::Divergence { .. }),
+        })
+        .collect();
+    causes::group(&symptoms, &graph)
 }
 
 /// Everything `check` saw of one bucket (a helper going wrong one way).

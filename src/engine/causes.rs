@@ -1,0 +1,447 @@
+//! Root causes: one divergence in a helper that other helpers are built on
+//! shows up again in each of them, on the same class of input. A reviewer
+//! wants the one helper that is wrong, with the others listed as what it
+//! breaks. Which helper is built on which comes from the kernel's own
+//! definitions, parsed from the headers the variants were compiled from
+//! (`HeaderIndex`: every definition's `refs`), so a series that adds a
+//! caller is grouped correctly without any table of ours.
+//!
+//! `group` is independent of how the findings were produced: `check` uses it
+//! on its buckets, and anything else that collects findings (a fuzz driver)
+//! can hand it the same three facts per finding.
+
+use crate::oracle::KernelMeta;
+use leafdiff_kernel::extract::index::{Definition, HeaderIndex};
+use leafdiff_kernel::extract::lexer::{brace_delta, logical_lines};
+use leafdiff_kernel::extract::NEEDED_FILES;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// What grouping needs to know of one finding.
+#[derive(Debug, Clone, Copy)]
+pub struct Symptom<'a> {
+    /// The helper that diverged (or broke a property).
+    pub helper: &'a str,
+    /// Input classes it went wrong for, as signatures spell them.
+    pub inputs: &'a [String],
+    /// A divergence from the model rather than a property violation: on the
+    /// same helper and class, the divergence is the cause and the property
+    /// it breaks a consequence.
+    pub divergence: bool,
+}
+
+/// One root cause: the index of its finding and of the findings it explains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cause {
+    pub finding: usize,
+    pub consequences: Vec<usize>,
+}
+
+/// The entry class a finding's input class names, with what wraps it
+/// removed: `swap:SWP_HWPOISON` (a PTE holding that entry) and
+/// `SWP_HWPOISON locked=1` (that entry with a locked page) are the class of
+/// the entry `SWP_HWPOISON`.
+fn class(input: &str) -> &str {
+    let entry = input.strip_prefix("swap:").unwrap_or(input);
+    entry.split(' ').next().unwrap_or(entry)
+}
+
+/// A constant (input class `-`) is wrong whatever the input: it explains
+/// its users on every class. Otherwise the two must share a class.
+fn same_class(cause: &Symptom, other: &Symptom) -> bool {
+    cause.inputs.iter().any(|c| c == "-")
+        || cause
+            .inputs
+            .iter()
+            .any(|c| other.inputs.iter().any(|o| class(o) == class(c)))
+}
+
+/// Whether `cause` explains `other`: `other`'s helper is built on `cause`'s
+/// (or is the same helper, breaking a property where `cause` diverges), and
+/// they go wrong on a common input class.
+fn explains(graph: &CallGraph, cause: &Symptom, other: &Symptom) -> bool {
+    let built_on = if cause.helper == other.helper {
+        cause.divergence && !other.divergence
+    } else {
+        graph.builds_on(other.helper, cause.helper)
+    };
+    built_on && same_class(cause, other)
+}
+
+/// Groups findings under their root causes, causes in the order of their
+/// findings. A finding is a cause unless another finding explains it; each
+/// consequence is listed under exactly one cause (the first that explains
+/// it, directly or through other consequences).
+pub fn group(symptoms: &[Symptom], graph: &CallGraph) -> Vec<Cause> {
+    // Callees before callers, so that a cause is decided before anything
+    // built on it; helpers built on each other (a cycle) keep their order.
+    let mut order: Vec<usize> = (0..symptoms.len()).collect();
+    order.sort_by_key(|&i| (graph.depth(symptoms[i].helper), !symptoms[i].divergence, i));
+    let mut root_of: Vec<Option<usize>> = vec![None; symptoms.len()];
+    let mut done: Vec<usize> = Vec::new();
+    for &i in &order {
+        let root = done
+            .iter()
+            .filter(|&&j| explains(graph, &symptoms[j], &symptoms[i]))
+            .map(|&j| root_of[j].expect("decided"))
+            .min()
+            .unwrap_or(i);
+        root_of[i] = Some(root);
+        done.push(i);
+    }
+    let mut causes: Vec<Cause> = (0..symptoms.len())
+        .filter(|&i| root_of[i] == Some(i))
+        .map(|i| Cause {
+            finding: i,
+            consequences: Vec::new(),
+        })
+        .collect();
+    for (i, root) in root_of.iter().enumerate() {
+        let root = root.expect("decided");
+        if root != i {
+            let cause = causes
+                .iter_mut()
+                .find(|c| c.finding == root)
+                .expect("a root is a cause");
+            cause.consequences.push(i);
+        }
+    }
+    causes
+}
+
+/// Which helper is built on which, from the kernel's definitions: helper A
+/// is built on B when A's definition reaches B through the identifiers
+/// definitions mention (macros and functions in between included). Also
+/// which helpers reach an architecture's own definitions.
+#[derive(Debug, Default, Clone)]
+pub struct CallGraph {
+    /// Every defined name each helper reaches.
+    reaches: BTreeMap<String, BTreeSet<String>>,
+    /// Defined names that come from an `arch/` header.
+    arch: BTreeSet<String>,
+}
+
+impl CallGraph {
+    /// The graph over `helpers` of the definitions in `defs`.
+    pub fn from_definitions<'a>(
+        defs: &[Definition],
+        helpers: impl IntoIterator<Item = &'a str>,
+    ) -> CallGraph {
+        let mut refs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        let mut arch = BTreeSet::new();
+        for d in defs {
+            refs.entry(d.name.as_str())
+                .or_default()
+                .extend(d.refs.iter().map(String::as_str));
+            if d.file.starts_with("arch/") {
+                arch.insert(d.name.clone());
+            }
+        }
+        let mut reaches = BTreeMap::new();
+        for helper in helpers {
+            let mut seen: BTreeSet<&str> = BTreeSet::new();
+            let mut stack: Vec<&str> = refs
+                .get(helper)
+                .map(|r| r.iter().copied().collect())
+                .unwrap_or_default();
+            while let Some(name) = stack.pop() {
+                if name == helper || !refs.contains_key(name) || !seen.insert(name) {
+                    continue;
+                }
+                stack.extend(refs[name].iter().copied());
+            }
+            reaches.insert(
+                helper.to_string(),
+                seen.into_iter().map(str::to_string).collect(),
+            );
+        }
+        CallGraph { reaches, arch }
+    }
+
+    /// The graph of every kernel's headers together (a helper built on
+    /// another in any of them counts); helpers whose headers cannot be read
+    /// are simply built on nothing.
+    pub fn of_kernels<'a>(
+        kernels: &[KernelMeta],
+        helpers: impl IntoIterator<Item = &'a str> + Clone,
+    ) -> CallGraph {
+        let mut defs = Vec::new();
+        for k in kernels {
+            defs.extend(definitions(k));
+        }
+        CallGraph::from_definitions(&defs, helpers)
+    }
+
+    /// Whether `helper`'s definition reaches `other`'s.
+    pub fn builds_on(&self, helper: &str, other: &str) -> bool {
+        self.reaches.get(helper).is_some_and(|r| r.contains(other))
+    }
+
+    /// How many definitions `helper` reaches: a callee reaches fewer than
+    /// its callers.
+    fn depth(&self, helper: &str) -> usize {
+        self.reaches.get(helper).map_or(0, BTreeSet::len)
+    }
+
+    /// Whether `helper` is, or reaches, a definition from an architecture's
+    /// headers (its answer depends on that arch's encoding); `None` when
+    /// the headers did not define it.
+    pub fn arch_dependent(&self, helper: &str) -> Option<bool> {
+        let reaches = self.reaches.get(helper)?;
+        Some(self.arch.contains(helper) || reaches.iter().any(|n| self.arch.contains(n)))
+    }
+}
+
+/// The tree whose files the variants were compiled from: the private
+/// patched copy `leafdiff_kernel::prepare` writes beside `include_dir` when
+/// `LEAFDIFF_PATCHES` applied, the kernel's own tree otherwise.
+pub fn read_root(k: &KernelMeta) -> PathBuf {
+    let include = Path::new(k.include_dir);
+    match include.parent().map(|p| p.join("patched")) {
+        Some(patched) if !k.patches.is_empty() && patched.is_dir() => patched,
+        _ => PathBuf::from(k.root),
+    }
+}
+
+/// Every top-level definition of the files leafdiff reads from `k`, as the
+/// tree it compiled has them; a file that cannot be read or parsed gives none.
+pub fn definitions(k: &KernelMeta) -> Vec<Definition> {
+    let root = read_root(k);
+    let mut out = Vec::new();
+    for rel in NEEDED_FILES {
+        let Ok(src) = std::fs::read_to_string(root.join(rel)) else {
+            continue;
+        };
+        if let Ok(index) = HeaderIndex::parse(rel, &src) {
+            out.extend(index.defs);
+        }
+    }
+    out
+}
+
+/// A definition as its file has it, comments included: the path relative to
+/// the tree, the first and last line (1-based) and those lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    pub file: String,
+    pub first: usize,
+    pub last: usize,
+    pub text: String,
+}
+
+impl std::fmt::Display for Quote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{}:{}-{}", self.file, self.first, self.last)?;
+        for (n, line) in self.text.lines().enumerate() {
+            writeln!(f, "{:>5}  {line}", self.first + n)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where `def` ends in `src`: a macro at its last continued line, anything
+/// else at the line that closes its braces (or ends its statement).
+pub fn quote(def: &Definition, src: &str) -> Option<Quote> {
+    let lines: Vec<&str> = src.lines().collect();
+    let first = def.line;
+    if first == 0 || first > lines.len() {
+        return None;
+    }
+    let last = if def.text.starts_with("#define") {
+        let mut last = first;
+        while last < lines.len() && lines[last - 1].trim_end().ends_with('\\') {
+            last += 1;
+        }
+        last
+    } else {
+        // Logical lines of the rest of the file, comments removed, so that
+        // a brace in a comment does not count.
+        let rest = lines[first - 1..].join("\n");
+        let mut depth = 0;
+        let mut opened = false;
+        let mut end = None;
+        for l in logical_lines(&rest) {
+            depth += brace_delta(&l.text);
+            opened |= l.text.contains('{');
+            let done = if opened {
+                depth <= 0
+            } else {
+                l.text.trim_end().ends_with(';')
+            };
+            if done {
+                end = Some(first + l.line - 1);
+                break;
+            }
+        }
+        end?
+    };
+    Some(Quote {
+        file: def.file.clone(),
+        first,
+        last,
+        text: lines[first - 1..last].join("\n"),
+    })
+}
+
+/// `helper`'s definitions in `k` as the compiled tree has them, each with
+/// its preprocessor condition (empty when unconditional).
+pub fn quotes(k: &KernelMeta, helper: &str) -> Vec<(Quote, Vec<String>)> {
+    let root = read_root(k);
+    let mut sources: BTreeMap<String, Option<String>> = BTreeMap::new();
+    definitions(k)
+        .into_iter()
+        .filter(|d| d.name == helper)
+        .filter_map(|d| {
+            let src = sources
+                .entry(d.file.clone())
+                .or_insert_with(|| std::fs::read_to_string(root.join(&d.file)).ok())
+                .as_deref()?;
+            Some((quote(&d, src)?, d.cond.clone()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LEAF: &str = r#"
+#define TYPE_SHIFT 58
+#define get_type(e) ((e).val >> TYPE_SHIFT)
+static inline int leaf_type(entry_t e)
+{
+	/* a comment with a brace { */
+	switch (get_type(e)) {
+	case 1:
+		return 1;
+	}
+	return 0;
+}
+static inline bool leaf_is_one(entry_t e)
+{
+	return leaf_type(e) == 1;
+}
+static inline bool leaf_is_two(entry_t e)
+{
+	return get_type(e) == 2;
+}
+#define LONG_MACRO(x) \
+	((x) + \
+	 TYPE_SHIFT)
+"#;
+
+    const ARCH: &str = "#define __arch_bits(x) ((x) << 3)\n";
+
+    fn graph() -> CallGraph {
+        let mut defs = HeaderIndex::parse("include/linux/leaf.h", LEAF)
+            .unwrap()
+            .defs;
+        defs.extend(
+            HeaderIndex::parse("arch/x/include/asm/bits.h", ARCH)
+                .unwrap()
+                .defs,
+        );
+        CallGraph::from_definitions(
+            &defs,
+            [
+                "leaf_type",
+                "leaf_is_one",
+                "leaf_is_two",
+                "TYPE_SHIFT",
+                "__arch_bits",
+            ],
+        )
+    }
+
+    fn s<'a>(helper: &'a str, inputs: &'a [String], divergence: bool) -> Symptom<'a> {
+        Symptom {
+            helper,
+            inputs,
+            divergence,
+        }
+    }
+
+    fn classes(list: &[&str]) -> Vec<String> {
+        list.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn calls_are_followed_through_macros() {
+        let g = graph();
+        assert!(g.builds_on("leaf_is_one", "leaf_type"));
+        assert!(g.builds_on("leaf_is_one", "TYPE_SHIFT"));
+        assert!(!g.builds_on("leaf_is_two", "leaf_type"));
+        assert!(!g.builds_on("leaf_type", "leaf_is_one"));
+        assert_eq!(g.arch_dependent("leaf_type"), Some(false));
+        assert_eq!(g.arch_dependent("__arch_bits"), Some(true));
+        assert_eq!(g.arch_dependent("not_defined"), None);
+    }
+
+    #[test]
+    fn a_caller_on_the_same_class_is_a_consequence() {
+        let g = graph();
+        let a = classes(&["SWP_HWPOISON"]);
+        let b = classes(&["swap:SWP_HWPOISON", "SWP_HWPOISON locked=1"]);
+        let other = classes(&["SWP_DEVICE_READ"]);
+        // Listed caller first: the order of findings does not decide.
+        let symptoms = [
+            s("leaf_is_one", &b, true),
+            s("leaf_type", &a, true),
+            s("leaf_is_two", &a, true),
+            s("leaf_type", &a, false),
+        ];
+        let causes = group(&symptoms, &g);
+        assert_eq!(
+            causes,
+            [
+                Cause {
+                    finding: 1,
+                    consequences: vec![0, 3]
+                },
+                Cause {
+                    finding: 2,
+                    consequences: vec![]
+                },
+            ]
+        );
+        // On another class, the caller has a bug of its own.
+        let symptoms = [s("leaf_type", &a, true), s("leaf_is_one", &other, true)];
+        assert_eq!(group(&symptoms, &g).len(), 2);
+    }
+
+    #[test]
+    fn a_wrong_constant_explains_every_class() {
+        let g = graph();
+        let none = classes(&["-"]);
+        let a = classes(&["swapfile"]);
+        let symptoms = [s("leaf_is_one", &a, true), s("TYPE_SHIFT", &none, true)];
+        let causes = group(&symptoms, &g);
+        assert_eq!(
+            causes,
+            [Cause {
+                finding: 1,
+                consequences: vec![0]
+            }]
+        );
+    }
+
+    #[test]
+    fn no_findings_no_causes() {
+        assert!(group(&[], &graph()).is_empty());
+    }
+
+    #[test]
+    fn quotes_span_the_whole_definition() {
+        let idx = HeaderIndex::parse("include/linux/leaf.h", LEAF).unwrap();
+        let q = |name: &str| quote(idx.named(name).next().unwrap(), LEAF).unwrap();
+        let t = q("leaf_type");
+        assert_eq!((t.first, t.last), (4, 12));
+        assert!(t.text.contains("a comment with a brace {"), "{}", t.text);
+        assert!(t.text.ends_with('}'));
+        let m = q("LONG_MACRO");
+        assert_eq!((m.first, m.last), (21, 23));
+        let one = q("TYPE_SHIFT");
+        assert_eq!((one.first, one.last), (2, 2));
+        assert!(one.to_string().starts_with("include/linux/leaf.h:2-2\n"));
+    }
+}
