@@ -18,10 +18,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// What grouping needs to know of one finding.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Symptom<'a> {
     /// The helper that diverged (or broke a property).
     pub helper: &'a str,
+    /// Other helpers the finding involves: those a property relates the
+    /// helper to (`softleaf_from_pte` inverts `softleaf_to_pte`).
+    pub involves: Vec<&'a str>,
     /// Input classes it went wrong for, as signatures spell them.
     pub inputs: &'a [String],
     /// A divergence from the model rather than a property violation: on the
@@ -46,24 +49,40 @@ fn class(input: &str) -> &str {
     entry.split(' ').next().unwrap_or(entry)
 }
 
-/// A constant (input class `-`) is wrong whatever the input: it explains
-/// its users on every class. Otherwise the two must share a class.
-fn same_class(cause: &Symptom, other: &Symptom) -> bool {
-    cause.inputs.iter().any(|c| c == "-")
-        || cause
-            .inputs
-            .iter()
-            .any(|c| other.inputs.iter().any(|o| class(o) == class(c)))
+/// Whether an input class is a kind of entry (`swapfile`, a type's name,
+/// `none`...), as opposed to a maker's offset (`offset-pfn`), a page's
+/// attributes or no input at all (`-`): only entry classes of two findings
+/// can be compared.
+fn is_entry_class(input: &str) -> bool {
+    !(input == "-" || input.starts_with("offset-") || input.starts_with("page("))
 }
 
-/// Whether `cause` explains `other`: `other`'s helper is built on `cause`'s
-/// (or is the same helper, breaking a property where `cause` diverges), and
-/// they go wrong on a common input class.
+/// Whether two findings go wrong on the same inputs, as far as their
+/// classes tell: on a common entry class, or, when their classes cannot be
+/// compared (a constant, which is wrong whatever the input; a maker's
+/// offsets against a predicate's entries), taken to be.
+fn same_class(cause: &Symptom, other: &Symptom) -> bool {
+    let entries = |s: &Symptom| -> Vec<String> {
+        s.inputs
+            .iter()
+            .filter(|c| is_entry_class(c))
+            .map(|c| class(c).to_string())
+            .collect()
+    };
+    let (a, b) = (entries(cause), entries(other));
+    a.is_empty() || b.is_empty() || a.iter().any(|c| b.contains(c))
+}
+
+/// Whether `cause` explains `other`: `other`'s helper, or a helper its
+/// property involves, is built on `cause`'s (or is the same helper, breaking
+/// a property where `cause` diverges), and they go wrong on the same inputs.
 fn explains(graph: &CallGraph, cause: &Symptom, other: &Symptom) -> bool {
     let built_on = if cause.helper == other.helper {
         cause.divergence && !other.divergence
     } else {
-        graph.builds_on(other.helper, cause.helper)
+        std::iter::once(other.helper)
+            .chain(other.involves.iter().copied())
+            .any(|h| h == cause.helper || graph.builds_on(h, cause.helper))
     };
     built_on && same_class(cause, other)
 }
@@ -356,6 +375,7 @@ static inline bool leaf_is_two(entry_t e)
     fn s<'a>(helper: &'a str, inputs: &'a [String], divergence: bool) -> Symptom<'a> {
         Symptom {
             helper,
+            involves: Vec::new(),
             inputs,
             divergence,
         }
@@ -423,6 +443,24 @@ static inline bool leaf_is_two(entry_t e)
                 consequences: vec![0]
             }]
         );
+    }
+
+    #[test]
+    fn a_property_is_explained_through_the_helpers_it_involves() {
+        let g = graph();
+        let a = classes(&["SWP_HWPOISON"]);
+        let offsets = classes(&["offset-zero"]);
+        let mut property = s("leaf_is_two", &a, false);
+        let symptoms = [s("TYPE_SHIFT", &offsets, true), property.clone()];
+        // leaf_is_two itself does not reach leaf_type...
+        let lone = [s("leaf_type", &a, true), property.clone()];
+        assert_eq!(group(&lone, &g).len(), 2);
+        // ... but a property relating it to leaf_is_one does.
+        property.involves = vec!["leaf_is_one"];
+        let related = [s("leaf_type", &a, true), property];
+        assert_eq!(group(&related, &g).len(), 1);
+        // Offsets and entries cannot be compared: the calls decide.
+        assert_eq!(group(&symptoms, &g).len(), 1);
     }
 
     #[test]

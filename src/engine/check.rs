@@ -10,6 +10,7 @@ use super::{sweep, Engine, Finding, FindingKind, Stats};
 use crate::model::{Features, Model};
 use crate::oracle;
 use leafdiff_kernel::config::KernelConfig;
+use leafdiff_kernel::helpers::lookup;
 use rand::{RngCore, SeedableRng};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -204,6 +205,14 @@ pub fn root_causes(found: &[Seen]) -> Vec<causes::Cause> {
         .iter()
         .map(|s| Symptom {
             helper: s.first.helper,
+            involves: match &s.first.kind {
+                // Property names spell out the helpers they relate.
+                FindingKind::Property { property, .. } => property
+                    .split('-')
+                    .filter(|w| *w != s.first.helper && lookup(w).is_some())
+                    .collect(),
+                FindingKind::Divergence { .. } => Vec::new(),
+            },
             inputs: &s.inputs,
             divergence: matches!(s.first.kind, FindingKind::Divergence { .. }),
         })
