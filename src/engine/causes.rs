@@ -320,6 +320,124 @@ pub fn quotes(k: &KernelMeta, helper: &str) -> Vec<(Quote, Vec<String>)> {
         .collect()
 }
 
+/// Whether a definition's condition (a conjunction of preprocessor
+/// expressions, as `Definition::cond` has it) holds with `defines` (name,
+/// value) defined and everything else undefined; `None` when it tests
+/// something other than macros being defined, their 0/1 values, `!`, `&&`
+/// and `||`.
+pub fn holds(cond: &[String], defines: &[(&str, &str)]) -> Option<bool> {
+    let mut all = true;
+    for c in cond {
+        let tokens = tokens(c)?;
+        let mut p = CondParser {
+            tokens: &tokens,
+            at: 0,
+            defines,
+        };
+        let v = p.or()?;
+        if p.at != tokens.len() {
+            return None;
+        }
+        all &= v;
+    }
+    Some(all)
+}
+
+fn tokens(text: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c.is_ascii_alphanumeric() || c == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            out.push(chars[start..i].iter().collect());
+        } else if (c == '&' || c == '|') && chars.get(i + 1) == Some(&c) {
+            out.push(format!("{c}{c}"));
+            i += 2;
+        } else if matches!(c, '!' | '(' | ')') && chars.get(i + 1) != Some(&'=') {
+            out.push(c.to_string());
+            i += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+struct CondParser<'a> {
+    tokens: &'a [String],
+    at: usize,
+    defines: &'a [(&'a str, &'a str)],
+}
+
+impl CondParser<'_> {
+    fn peek(&self) -> Option<&str> {
+        self.tokens.get(self.at).map(String::as_str)
+    }
+    fn eat(&mut self, t: &str) -> bool {
+        let hit = self.peek() == Some(t);
+        self.at += hit as usize;
+        hit
+    }
+    fn or(&mut self) -> Option<bool> {
+        let mut v = self.and()?;
+        while self.eat("||") {
+            v |= self.and()?;
+        }
+        Some(v)
+    }
+    fn and(&mut self) -> Option<bool> {
+        let mut v = self.not()?;
+        while self.eat("&&") {
+            v &= self.not()?;
+        }
+        Some(v)
+    }
+    fn not(&mut self) -> Option<bool> {
+        if self.eat("!") {
+            return Some(!self.not()?);
+        }
+        if self.eat("(") {
+            let v = self.or()?;
+            return self.eat(")").then_some(v);
+        }
+        let word = self.peek()?.to_string();
+        self.at += 1;
+        let value = |name: &str| {
+            self.defines
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| *v)
+        };
+        match word.as_str() {
+            "defined" | "IS_ENABLED" => {
+                let paren = self.eat("(");
+                let name = self.peek()?.to_string();
+                self.at += 1;
+                if paren && !self.eat(")") {
+                    return None;
+                }
+                Some(if word == "defined" {
+                    value(&name).is_some()
+                } else {
+                    value(&name) == Some("1")
+                })
+            }
+            "0" => Some(false),
+            "1" => Some(true),
+            // An undefined CONFIG_ symbol reads as 0, as cpp reads it.
+            w if w.starts_with("CONFIG_") => Some(value(w).is_some_and(|v| v != "0")),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -461,6 +579,24 @@ static inline bool leaf_is_two(entry_t e)
         assert_eq!(group(&related, &g).len(), 1);
         // Offsets and entries cannot be compared: the calls decide.
         assert_eq!(group(&symptoms, &g).len(), 1);
+    }
+
+    #[test]
+    fn conditions_are_evaluated_or_left_undecided() {
+        let d = [("CONFIG_MIGRATION", "1"), ("CONFIG_X86_64", "1")];
+        let c = |s: &[&str]| holds(&s.iter().map(|x| x.to_string()).collect::<Vec<_>>(), &d);
+        assert_eq!(c(&[]), Some(true));
+        assert_eq!(c(&["(defined(CONFIG_MIGRATION))"]), Some(true));
+        assert_eq!(c(&["!(defined(CONFIG_MIGRATION))"]), Some(false));
+        assert_eq!(
+            c(&["(IS_ENABLED(CONFIG_X86_64)) && !(defined(CONFIG_SWAP))"]),
+            Some(true)
+        );
+        assert_eq!(
+            c(&["(CONFIG_DEVICE_PRIVATE) || (CONFIG_MIGRATION)"]),
+            Some(true)
+        );
+        assert_eq!(c(&["(MAX_SWAPFILES_SHIFT > 5)"]), None);
     }
 
     #[test]

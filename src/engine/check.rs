@@ -6,7 +6,7 @@ use super::case::{Case, Target, CASE_LEN};
 use super::causes::{self, CallGraph, Symptom};
 use super::minimize::minimize;
 use super::report::{summarize, CauseSummary, KernelSummary, Report};
-use super::{sweep, Engine, Finding, FindingKind, Stats};
+use super::{reproducer, sweep, Engine, Finding, FindingKind, Stats};
 use crate::model::{Features, Model};
 use crate::oracle;
 use leafdiff_kernel::config::KernelConfig;
@@ -94,7 +94,14 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
         let small = minimize(engine, &seen.first);
         // One reproducer per root cause: a consequence is fixed with its cause.
         let path = if causes.iter().any(|c| c.finding == i) {
-            write_reproducer(&opts.out_dir, &small)?
+            let path = write_reproducer(&opts.out_dir, &small)?;
+            if let Some(p) = &path {
+                // Beside it, the configs its KUnit test needs.
+                let config =
+                    reproducer::kunitconfig(engine, small.variant, &small.case, &small.kind);
+                std::fs::write(p.with_extension("kunitconfig"), config.text)?;
+            }
+            path
         } else {
             None
         };
