@@ -34,10 +34,16 @@ pub struct Symptom<'a> {
 }
 
 /// One root cause: the index of its finding and of the findings it explains.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Cause {
     pub finding: usize,
     pub consequences: Vec<usize>,
+    /// Findings no call explains either, whose helpers meet this one's at
+    /// `meets_at` (see `merge_siblings`).
+    pub siblings: Vec<usize>,
+    /// Definitions all of the cause's and its siblings' helpers reach and no
+    /// helper that agrees does: where the one wrong line is.
+    pub meets_at: Vec<String>,
 }
 
 /// The entry class a finding's input class names, with what wraps it
@@ -74,11 +80,14 @@ fn same_class(cause: &Symptom, other: &Symptom) -> bool {
 }
 
 /// Whether `cause` explains `other`: `other`'s helper, or a helper its
-/// property involves, is built on `cause`'s (or is the same helper, breaking
-/// a property where `cause` diverges), and they go wrong on the same inputs.
+/// property involves, is built on `cause`'s (or is the same helper, unless
+/// `other` diverges where `cause` only breaks a property), and they go
+/// wrong on the same inputs.
 fn explains(graph: &CallGraph, cause: &Symptom, other: &Symptom) -> bool {
     let built_on = if cause.helper == other.helper {
-        cause.divergence && !other.divergence
+        // One helper wrong on one class is one bug, however many checks
+        // see it; a divergence, when there is one, is the cause.
+        cause.divergence || !other.divergence
     } else {
         std::iter::once(other.helper)
             .chain(other.involves.iter().copied())
@@ -112,7 +121,7 @@ pub fn group(symptoms: &[Symptom], graph: &CallGraph) -> Vec<Cause> {
         .filter(|&i| root_of[i] == Some(i))
         .map(|i| Cause {
             finding: i,
-            consequences: Vec::new(),
+            ..Cause::default()
         })
         .collect();
     for (i, root) in root_of.iter().enumerate() {
@@ -128,6 +137,46 @@ pub fn group(symptoms: &[Symptom], graph: &CallGraph) -> Vec<Cause> {
     causes
 }
 
+/// Causes that no call relates may still be one bug: helpers that share a
+/// definition none of them is (`pte_swp_mkexclusive`, `pte_swp_exclusive`
+/// and `pte_swp_clear_exclusive` all use the arch's exclusive bit). Causes
+/// that go wrong on the same inputs and whose helpers all reach a definition
+/// that no helper in `agreeing` (checked, and never wrong) reaches are
+/// merged: the first keeps the rest as siblings, with that definition.
+pub fn merge_siblings(
+    causes: Vec<Cause>,
+    symptoms: &[Symptom],
+    graph: &CallGraph,
+    agreeing: &[&str],
+) -> Vec<Cause> {
+    let mut out: Vec<Cause> = Vec::new();
+    for cause in causes {
+        let s = &symptoms[cause.finding];
+        let merged = out.iter_mut().find_map(|group| {
+            let first = &symptoms[group.finding];
+            if !same_class(first, s) || !same_class(s, first) {
+                return None;
+            }
+            let mut helpers: Vec<&str> = std::iter::once(group.finding)
+                .chain(group.siblings.iter().copied())
+                .map(|i| symptoms[i].helper)
+                .collect();
+            helpers.push(s.helper);
+            let at = graph.meeting_points(&helpers, agreeing);
+            (!at.is_empty()).then_some((group, at))
+        });
+        match merged {
+            Some((group, at)) => {
+                group.siblings.push(cause.finding);
+                group.consequences.extend(cause.consequences);
+                group.meets_at = at;
+            }
+            None => out.push(cause),
+        }
+    }
+    out
+}
+
 /// Which helper is built on which, from the kernel's definitions: helper A
 /// is built on B when A's definition reaches B through the identifiers
 /// definitions mention (macros and functions in between included). Also
@@ -138,6 +187,10 @@ pub struct CallGraph {
     reaches: BTreeMap<String, BTreeSet<String>>,
     /// Defined names that come from an `arch/` header.
     arch: BTreeSet<String>,
+    /// What each defined name reaches, for the names helpers reach.
+    below: BTreeMap<String, BTreeSet<String>>,
+    /// Where each defined name is first defined: file and line.
+    places: BTreeMap<String, (String, usize)>,
 }
 
 impl CallGraph {
@@ -148,7 +201,11 @@ impl CallGraph {
     ) -> CallGraph {
         let mut refs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         let mut arch = BTreeSet::new();
+        let mut places = BTreeMap::new();
         for d in defs {
+            places
+                .entry(d.name.clone())
+                .or_insert_with(|| (d.file.clone(), d.line));
             refs.entry(d.name.as_str())
                 .or_default()
                 .extend(d.refs.iter().map(String::as_str));
@@ -156,25 +213,80 @@ impl CallGraph {
                 arch.insert(d.name.clone());
             }
         }
-        let mut reaches = BTreeMap::new();
-        for helper in helpers {
+        let reach = |from: &str| -> BTreeSet<String> {
             let mut seen: BTreeSet<&str> = BTreeSet::new();
             let mut stack: Vec<&str> = refs
-                .get(helper)
+                .get(from)
                 .map(|r| r.iter().copied().collect())
                 .unwrap_or_default();
             while let Some(name) = stack.pop() {
-                if name == helper || !refs.contains_key(name) || !seen.insert(name) {
+                if name == from || !refs.contains_key(name) || !seen.insert(name) {
                     continue;
                 }
                 stack.extend(refs[name].iter().copied());
             }
-            reaches.insert(
-                helper.to_string(),
-                seen.into_iter().map(str::to_string).collect(),
-            );
+            seen.into_iter().map(str::to_string).collect()
+        };
+        let mut reaches = BTreeMap::new();
+        let mut below = BTreeMap::new();
+        for helper in helpers {
+            let r = reach(helper);
+            for name in &r {
+                if !below.contains_key(name) {
+                    below.insert(name.clone(), reach(name));
+                }
+            }
+            reaches.insert(helper.to_string(), r);
         }
-        CallGraph { reaches, arch }
+        CallGraph {
+            reaches,
+            arch,
+            below,
+            places,
+        }
+    }
+
+    /// The definitions every one of `helpers` is or reaches, none of
+    /// `agreeing` is or reaches, and no other such definition reaches: the
+    /// nearest points where the helpers meet. Empty when the headers do not
+    /// define one of the helpers.
+    pub fn meeting_points(&self, helpers: &[&str], agreeing: &[&str]) -> Vec<String> {
+        let with_self = |h: &str| -> Option<BTreeSet<String>> {
+            let mut r = self.reaches.get(h)?.clone();
+            r.insert(h.to_string());
+            Some(r)
+        };
+        let mut common: Option<BTreeSet<String>> = None;
+        for h in helpers {
+            let Some(r) = with_self(h) else {
+                return Vec::new();
+            };
+            common = Some(match common {
+                None => r,
+                Some(c) => c.intersection(&r).cloned().collect(),
+            });
+        }
+        let mut common = common.unwrap_or_default();
+        for a in agreeing {
+            if let Some(r) = with_self(a) {
+                common.retain(|n| !r.contains(n));
+            }
+        }
+        let reached_by_another = |n: &String| {
+            common
+                .iter()
+                .any(|o| o != n && self.below.get(o).is_some_and(|b| b.contains(n)))
+        };
+        common
+            .iter()
+            .filter(|n| !helpers.contains(&n.as_str()) && !reached_by_another(n))
+            .cloned()
+            .collect()
+    }
+
+    /// Where `name` is first defined: file and line.
+    pub fn place(&self, name: &str) -> Option<(&str, usize)> {
+        self.places.get(name).map(|(f, l)| (f.as_str(), *l))
     }
 
     /// The graph of every kernel's headers together (a helper built on
@@ -462,6 +574,16 @@ static inline bool leaf_is_two(entry_t e)
 {
 	return get_type(e) == 2;
 }
+#define FLAG_BIT 3
+#define FLAG (1UL << FLAG_BIT)
+static inline bool leaf_flag(entry_t e)
+{
+	return e.val & FLAG;
+}
+static inline entry_t leaf_mkflag(entry_t e)
+{
+	return (entry_t){ e.val | FLAG };
+}
 #define LONG_MACRO(x) \
 	((x) + \
 	 TYPE_SHIFT)
@@ -486,6 +608,8 @@ static inline bool leaf_is_two(entry_t e)
                 "leaf_is_two",
                 "TYPE_SHIFT",
                 "__arch_bits",
+                "leaf_flag",
+                "leaf_mkflag",
             ],
         )
     }
@@ -534,11 +658,12 @@ static inline bool leaf_is_two(entry_t e)
             [
                 Cause {
                     finding: 1,
-                    consequences: vec![0, 3]
+                    consequences: vec![0, 3],
+                    ..Cause::default()
                 },
                 Cause {
                     finding: 2,
-                    consequences: vec![]
+                    ..Cause::default()
                 },
             ]
         );
@@ -558,7 +683,8 @@ static inline bool leaf_is_two(entry_t e)
             causes,
             [Cause {
                 finding: 1,
-                consequences: vec![0]
+                consequences: vec![0],
+                ..Cause::default()
             }]
         );
     }
@@ -600,6 +726,35 @@ static inline bool leaf_is_two(entry_t e)
     }
 
     #[test]
+    fn siblings_meet_at_the_definition_only_they_use() {
+        let g = graph();
+        let a = classes(&["swapfile"]);
+        let symptoms = [s("leaf_flag", &a, true), s("leaf_mkflag", &a, true)];
+        let causes = group(&symptoms, &g);
+        assert_eq!(causes.len(), 2);
+        let merged = merge_siblings(causes.clone(), &symptoms, &g, &["leaf_type"]);
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].siblings, [1]);
+        // FLAG reaches FLAG_BIT: the nearer one is named.
+        assert_eq!(merged[0].meets_at, ["FLAG"]);
+        assert_eq!(g.place("FLAG"), Some(("include/linux/leaf.h", 22)));
+        // A helper that agrees and uses the same bit clears it.
+        let g2 = {
+            let mut defs = HeaderIndex::parse("include/linux/leaf.h", LEAF)
+                .unwrap()
+                .defs;
+            defs.extend(
+                HeaderIndex::parse("x.h", "#define leaf_other(e) ((e).val & FLAG)\n")
+                    .unwrap()
+                    .defs,
+            );
+            CallGraph::from_definitions(&defs, ["leaf_flag", "leaf_mkflag", "leaf_other"])
+        };
+        let merged = merge_siblings(causes, &symptoms, &g2, &["leaf_other"]);
+        assert_eq!(merged.len(), 2);
+    }
+
+    #[test]
     fn no_findings_no_causes() {
         assert!(group(&[], &graph()).is_empty());
     }
@@ -613,7 +768,7 @@ static inline bool leaf_is_two(entry_t e)
         assert!(t.text.contains("a comment with a brace {"), "{}", t.text);
         assert!(t.text.ends_with('}'));
         let m = q("LONG_MACRO");
-        assert_eq!((m.first, m.last), (21, 23));
+        assert_eq!((m.first, m.last), (31, 33));
         let one = q("TYPE_SHIFT");
         assert_eq!((one.first, one.last), (2, 2));
         assert!(one.to_string().starts_with("include/linux/leaf.h:2-2\n"));
