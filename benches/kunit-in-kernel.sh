@@ -95,13 +95,33 @@ tree=$work/tree
 rm -rf "$tree"
 cp -a "$pristine" "$tree"
 
-apply() { # apply DIRECTION(-R or empty) PATCH...
-  local dir=$1; shift
+# Puts the tree in the state of the packaged source plus PATCHES: the
+# patches are applied to a scratch copy of the files they touch, and only
+# files whose contents change are written, so that kunit.py's second build
+# recompiles what the difference between the two states reaches, not every
+# file including a patched header.
+set_patches() { # set_patches LABEL PATCH...
+  local label=$1; shift
+  local scratch=$work/scratch-$label
+  rm -rf "$scratch"; mkdir -p "$scratch"
+  local files=()
   for p in "$@"; do
-    say "patch $dir $(basename "$p")"
-    patch -d "$tree" -p1 --batch ${dir:---forward} <"$p" | sed 's/^/    /'
+    while read -r f; do files+=("$f"); done < <(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p")
   done
+  for f in "${applied_files[@]}" "${files[@]}"; do
+    [ -e "$pristine/$f" ] && { mkdir -p "$scratch/$(dirname "$f")"; cp -p "$pristine/$f" "$scratch/$f"; }
+  done
+  for p in "$@"; do
+    say "patch ($label) $(basename "$p")"
+    patch -d "$scratch" -p1 --batch --forward <"$p" | sed 's/^/    /'
+  done
+  for f in "${applied_files[@]}" "${files[@]}"; do
+    [ -e "$scratch/$f" ] || continue
+    cmp -s "$scratch/$f" "$tree/$f" || { cp "$scratch/$f" "$tree/$f"; say "changed: $f"; }
+  done
+  applied_files+=("${files[@]}")
 }
+applied_files=()
 IFS=: read -r -a bug_patches <<<"$LEAFDIFF_PATCHES"
 fixed_patches=()
 [ -n "$fixed" ] && IFS=: read -r -a fixed_patches <<<"$fixed"
@@ -135,17 +155,19 @@ makefile_line=$(comment 'add to mm/Makefile:')
 kconfig_lines=$(comment 'and to mm/Kconfig:')
 run_line=$(comment 'Run with:')
 arch=$(sed -n 's/.*--arch=\([a-z0-9_]*\).*/\1/p' <<<"$run_line")
+kunitconfig=$(sed -n 's/.*--kunitconfig=\([^ ]*\).*/\1/p' <<<"$run_line")
 say "kunit.py run line: $run_line"
 
 run_kunit() { # run_kunit LABEL: 0 passed, 1 failed, 2 did not run
   local log=$work/kunit-$1.log
   cp "$work/leafdiff_kunit.c" "$tree/mm/tests/leafdiff_kunit.c"
+  cp "$work/leafdiff.kunitconfig" "$tree/$kunitconfig"
   grep -qF "$makefile_line" "$tree/mm/Makefile" || printf '%s\n' "$makefile_line" >>"$tree/mm/Makefile"
   grep -q '^config LEAFDIFF_KUNIT_TEST' "$tree/mm/Kconfig" || printf '\n%s\n' "$kconfig_lines" >>"$tree/mm/Kconfig"
   say "kunit.py run ($1)${arch:+ --arch=$arch}, $jobs job(s)"
   set +e
   (cd "$tree" && nice -n 19 ./tools/testing/kunit/kunit.py run \
-    --kunitconfig="$work/leafdiff.kunitconfig" ${arch:+--arch="$arch"} \
+    --kunitconfig="$kunitconfig" ${arch:+--arch="$arch"} \
     --build_dir="$work/build" --jobs="$jobs" --timeout=900) >"$log" 2>&1
   local code=$?
   set -e
@@ -156,10 +178,9 @@ run_kunit() { # run_kunit LABEL: 0 passed, 1 failed, 2 did not run
   return 2
 }
 
-apply "" "${bug_patches[@]}"
+set_patches with-bug "${bug_patches[@]}"
 set +e; run_kunit with-bug; with_bug=$?; set -e
-apply -R $(printf '%s\n' "${bug_patches[@]}" | tac)
-[ ${#fixed_patches[@]} -gt 0 ] && apply "" "${fixed_patches[@]}"
+set_patches without-bug ${fixed_patches[@]+"${fixed_patches[@]}"}
 set +e; run_kunit without-bug; without_bug=$?; set -e
 
 verdict() { case $1 in 0) echo PASS ;; 1) echo FAIL ;; *) echo "did not run" ;; esac; }
