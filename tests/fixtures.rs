@@ -172,12 +172,13 @@ fn assert_causes(report: &Value, want: &[&str]) {
         .map(|c| {
             let n = c["consequence_count"].as_u64().unwrap() as usize;
             assert_eq!(c["consequences"].as_array().unwrap().len(), n);
-            n
+            n + strings(&c["siblings"]).len()
         })
         .sum();
     assert_eq!(listed + got.len(), findings(report).len(), "{report:#}");
     for f in findings(report) {
-        // A consequence names its cause and has no reproducer of its own.
+        // A consequence (or sibling) names its cause and has no reproducer
+        // of its own.
         match f["root_cause"].as_str() {
             Some(cause) => {
                 assert!(got.contains(&cause), "{f:#}");
@@ -380,19 +381,23 @@ fn pte_flag_on_wrong_bit_is_found() {
         &["pte_swp_mkexclusive", "pte_swp_exclusive"],
     );
     assert!(!blamed(&report).contains(&"pte_swp_mksoft_dirty"));
-    // The three helpers of the moved bit; what is built on them (the swap
-    // PTE decoder and clearing every flag) is listed under them.
-    assert_causes(
-        &report,
-        &[
-            "pte_swp_mkexclusive",
-            "pte_swp_exclusive",
-            "pte_swp_clear_exclusive",
-        ],
+    // One cause: the three helpers of the moved bit meet at the planted
+    // definition, which no helper that agrees uses; what is built on them
+    // (the swap PTE decoder, clearing every flag) is listed under it.
+    assert_causes(&report, &["pte_swp_mkexclusive"]);
+    let cause = &report["causes"][0];
+    let mut siblings = strings(&cause["siblings"]);
+    siblings.sort_unstable();
+    assert_eq!(siblings, ["pte_swp_clear_exclusive", "pte_swp_exclusive"]);
+    let at = strings(&cause["meets_at"]);
+    assert_eq!(at.len(), 1, "{cause:#}");
+    assert!(
+        at[0].starts_with("_PAGE_SWP_EXCLUSIVE (arch/x86/include/asm/pgtable_64_types.h:"),
+        "{cause:#}"
     );
     assert_eq!(
         finding(&report, "softleaf_from_pte")["root_cause"],
-        "pte_swp_exclusive"
+        "pte_swp_mkexclusive"
     );
 }
 

@@ -141,14 +141,16 @@ pub fn group(symptoms: &[Symptom], graph: &CallGraph) -> Vec<Cause> {
 /// definition none of them is (`pte_swp_mkexclusive`, `pte_swp_exclusive`
 /// and `pte_swp_clear_exclusive` all use the arch's exclusive bit). Causes
 /// that go wrong on the same inputs and whose helpers all reach a definition
-/// that no helper in `agreeing` (checked, and never wrong) reaches are
-/// merged: the first keeps the rest as siblings, with that definition.
+/// that no helper in `agreeing` (checked, and never wrong) reaches but
+/// through a wrong one are merged: the first keeps the rest as siblings,
+/// with that definition.
 pub fn merge_siblings(
     causes: Vec<Cause>,
     symptoms: &[Symptom],
     graph: &CallGraph,
     agreeing: &[&str],
 ) -> Vec<Cause> {
+    let wrong: Vec<&str> = symptoms.iter().map(|s| s.helper).collect();
     let mut out: Vec<Cause> = Vec::new();
     for cause in causes {
         let s = &symptoms[cause.finding];
@@ -162,7 +164,7 @@ pub fn merge_siblings(
                 .map(|i| symptoms[i].helper)
                 .collect();
             helpers.push(s.helper);
-            let at = graph.meeting_points(&helpers, agreeing);
+            let at = graph.meeting_points(&helpers, agreeing, &wrong);
             (!at.is_empty()).then_some((group, at))
         });
         match merged {
@@ -189,6 +191,8 @@ pub struct CallGraph {
     arch: BTreeSet<String>,
     /// What each defined name reaches, for the names helpers reach.
     below: BTreeMap<String, BTreeSet<String>>,
+    /// The defined names each definition mentions.
+    refs: BTreeMap<String, BTreeSet<String>>,
     /// Where each defined name is first defined: file and line.
     places: BTreeMap<String, (String, usize)>,
 }
@@ -238,19 +242,49 @@ impl CallGraph {
             }
             reaches.insert(helper.to_string(), r);
         }
+        let refs = refs
+            .iter()
+            .map(|(name, r)| {
+                let defined = r.iter().filter(|n| refs.contains_key(*n));
+                (name.to_string(), defined.map(|n| n.to_string()).collect())
+            })
+            .collect();
         CallGraph {
             reaches,
             arch,
             below,
             places,
+            refs,
         }
     }
 
+    /// What `from` is or reaches without going through any of `stop`.
+    fn reach_avoiding(&self, from: &str, stop: &[&str]) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.to_string()];
+        while let Some(name) = stack.pop() {
+            if (name != from && stop.contains(&name.as_str())) || !seen.insert(name.clone()) {
+                continue;
+            }
+            if let Some(r) = self.refs.get(&name) {
+                stack.extend(r.iter().cloned());
+            }
+        }
+        seen
+    }
+
     /// The definitions every one of `helpers` is or reaches, none of
-    /// `agreeing` is or reaches, and no other such definition reaches: the
-    /// nearest points where the helpers meet. Empty when the headers do not
-    /// define one of the helpers.
-    pub fn meeting_points(&self, helpers: &[&str], agreeing: &[&str]) -> Vec<String> {
+    /// `agreeing` is or reaches other than through a helper in `wrong` (an
+    /// agreeing caller of a wrong helper says nothing of what is below it:
+    /// its inputs did not show the bug), and no other such definition
+    /// reaches: the nearest points where the helpers meet. Empty when the
+    /// headers do not define one of the helpers.
+    pub fn meeting_points(
+        &self,
+        helpers: &[&str],
+        agreeing: &[&str],
+        wrong: &[&str],
+    ) -> Vec<String> {
         let with_self = |h: &str| -> Option<BTreeSet<String>> {
             let mut r = self.reaches.get(h)?.clone();
             r.insert(h.to_string());
@@ -268,9 +302,8 @@ impl CallGraph {
         }
         let mut common = common.unwrap_or_default();
         for a in agreeing {
-            if let Some(r) = with_self(a) {
-                common.retain(|n| !r.contains(n));
-            }
+            let r = self.reach_avoiding(a, wrong);
+            common.retain(|n| !r.contains(n));
         }
         let reached_by_another = |n: &String| {
             common
@@ -750,8 +783,22 @@ static inline entry_t leaf_mkflag(entry_t e)
             );
             CallGraph::from_definitions(&defs, ["leaf_flag", "leaf_mkflag", "leaf_other"])
         };
-        let merged = merge_siblings(causes, &symptoms, &g2, &["leaf_other"]);
+        let merged = merge_siblings(causes.clone(), &symptoms, &g2, &["leaf_other"]);
         assert_eq!(merged.len(), 2);
+        // One that reaches the bit only through a wrong helper does not.
+        let g3 = {
+            let mut defs = HeaderIndex::parse("include/linux/leaf.h", LEAF)
+                .unwrap()
+                .defs;
+            defs.extend(
+                HeaderIndex::parse("x.h", "#define leaf_caller(e) leaf_flag(e)\n")
+                    .unwrap()
+                    .defs,
+            );
+            CallGraph::from_definitions(&defs, ["leaf_flag", "leaf_mkflag", "leaf_caller"])
+        };
+        let merged = merge_siblings(causes, &symptoms, &g3, &["leaf_caller"]);
+        assert_eq!(merged.len(), 1);
     }
 
     #[test]

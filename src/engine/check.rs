@@ -87,7 +87,7 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
 
     let mut found: Vec<Seen> = found.into_values().collect();
     found.sort_by_key(|s| s.after);
-    let causes = root_causes(&found);
+    let causes = root_causes(&found, &checked_helpers(engine, &opts.targets));
     let mut findings = Vec::new();
     let mut summaries = Vec::new();
     for (i, seen) in found.iter().enumerate() {
@@ -205,9 +205,19 @@ fn compiler_summary(output: &str) -> String {
 }
 
 /// `check`'s buckets grouped under their root causes, by the call graph of
-/// the kernels' own definitions (see `causes`).
-pub fn root_causes(found: &[Seen]) -> Vec<causes::Cause> {
-    let graph = CallGraph::of_kernels(oracle::kernels(), found.iter().map(|s| s.first.helper));
+/// the kernels' own definitions (see `causes`); `checked` are the helpers
+/// the run called, those without a finding telling where siblings meet.
+pub fn root_causes(found: &[Seen], checked: &[&'static str]) -> Vec<causes::Cause> {
+    let wrong: Vec<&str> = found.iter().map(|s| s.first.helper).collect();
+    let agreeing: Vec<&str> = checked
+        .iter()
+        .copied()
+        .filter(|h| !wrong.contains(h))
+        .collect();
+    let graph = CallGraph::of_kernels(
+        oracle::kernels(),
+        wrong.iter().chain(agreeing.iter()).copied(),
+    );
     let symptoms: Vec<Symptom> = found
         .iter()
         .map(|s| Symptom {
@@ -224,7 +234,29 @@ pub fn root_causes(found: &[Seen]) -> Vec<causes::Cause> {
             divergence: matches!(s.first.kind, FindingKind::Divergence { .. }),
         })
         .collect();
-    causes::group(&symptoms, &graph)
+    let causes = causes::group(&symptoms, &graph);
+    let mut causes = causes::merge_siblings(causes, &symptoms, &graph, &agreeing);
+    for c in &mut causes {
+        for name in &mut c.meets_at {
+            if let Some((file, line)) = graph.place(name) {
+                *name = format!("{name} ({file}:{line})");
+            }
+        }
+    }
+    causes
+}
+
+/// Every helper the run's targets call that some variant's C defines.
+fn checked_helpers(engine: &Engine, targets: &[Target]) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = targets
+        .iter()
+        .flat_map(|t| t.helpers())
+        .filter(|h| engine.variants.iter().any(|v| v.has(h.name)))
+        .map(|h| h.name)
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 /// Everything `check` saw of one bucket (a helper going wrong one way).

@@ -69,6 +69,12 @@ pub struct CauseSummary {
     pub how: &'static str,
     pub inputs: Vec<String>,
     pub reproducer: Option<String>,
+    /// Helpers no call relates to this one that are wrong on the same
+    /// inputs and meet it at `meets_at`: one bug with several faces.
+    pub siblings: Vec<String>,
+    /// The definitions (`NAME (file:line)`) all of them reach and no helper
+    /// that agrees reaches.
+    pub meets_at: Vec<String>,
     pub consequence_count: usize,
     pub consequences: Vec<ConsequenceSummary>,
 }
@@ -77,6 +83,14 @@ impl CauseSummary {
     /// The summary of `cause`; marks each consequence's finding with it.
     pub fn of(cause: &Cause, findings: &mut [FindingSummary]) -> CauseSummary {
         let helper = findings[cause.finding].helper.clone();
+        let siblings = cause
+            .siblings
+            .iter()
+            .map(|&i| {
+                findings[i].root_cause = Some(helper.clone());
+                findings[i].helper.clone()
+            })
+            .collect();
         let consequences = cause
             .consequences
             .iter()
@@ -102,6 +116,8 @@ impl CauseSummary {
             how: f.how,
             inputs: f.inputs.clone(),
             reproducer: f.reproducer.clone(),
+            siblings,
+            meets_at: cause.meets_at.clone(),
             consequence_count: consequences.len(),
             consequences,
         }
@@ -254,10 +270,14 @@ impl Report {
             s.push_str("\n## Root causes\n\n| # | helper | what differs | inputs | variants | consequences |\n|---|---|---|---|---|---|\n");
             for (i, c) in self.causes.iter().enumerate() {
                 let f = &self.findings[c.finding];
+                let mut helpers = format!("`{}`", f.helper);
+                for sibling in &c.siblings {
+                    helpers.push_str(&format!(", `{sibling}`"));
+                }
                 s.push_str(&format!(
-                    "| {} | `{}` | {} | {} | {} of {} | {} |\n",
+                    "| {} | {} | {} | {} | {} of {} | {} |\n",
                     i + 1,
-                    f.helper,
+                    helpers,
                     f.what_differs(),
                     f.inputs.join(", "),
                     f.seen_in.len(),
@@ -286,6 +306,19 @@ impl Report {
             if let Some(r) = &f.reproducer {
                 s.push_str(&format!(
                     "- reproducer: `{r}` (`leafdiff repro {r} --kunit`)\n"
+                ));
+            }
+            if !c.siblings.is_empty() {
+                let quoted = |v: &[String]| {
+                    v.iter()
+                        .map(|x| format!("`{x}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                s.push_str(&format!(
+                    "- with {}, wrong on the same inputs: they all reach {}, which no helper that agrees reaches\n",
+                    quoted(&c.siblings),
+                    quoted(&c.meets_at)
                 ));
             }
             if !c.consequences.is_empty() {
