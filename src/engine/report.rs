@@ -221,9 +221,12 @@ impl Report {
                 .iter()
                 .map(|f| f.first_after)
                 .fold(f64::INFINITY, f64::min);
+            let causes = match self.causes.len() {
+                1 => "1 root cause".to_string(),
+                n => format!("{n} root causes"),
+            };
             parts.push(format!(
-                "{} root causes ({} findings), the first after {first:.2} s",
-                self.causes.len(),
+                "{causes} ({} findings), the first after {first:.2} s",
                 self.findings.len()
             ));
         }
@@ -322,9 +325,14 @@ impl Report {
                 ));
             }
             if !c.consequences.is_empty() {
+                let on = if c.siblings.is_empty() {
+                    format!("`{}`", f.helper)
+                } else {
+                    "them".to_string()
+                };
                 s.push_str(&format!(
-                    "- {} consequences (helpers built on `{}`, wrong on the same inputs):\n",
-                    c.consequence_count, f.helper
+                    "- {} consequences (helpers built on {on}, wrong on the same inputs):\n",
+                    c.consequence_count
                 ));
                 for q in &c.consequences {
                     let cf = &self.findings[q.finding];
