@@ -12,7 +12,7 @@ trap 'rm -rf "$scratch"' EXIT
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target/bench-builds}
 unset LEAFDIFF_KERNEL
 
-printf '%-36s %4s %7s %9s  %s\n' fixture exit wall findings "first finding"
+printf '%-36s %4s %7s %9s  %s\n' fixture exit wall causes "first finding"
 for patch in tests/fixtures/*.patch ""; do
   name=${patch:+$(basename "$patch" .patch)}
   LEAFDIFF_PATCHES=${patch:+$PWD/$patch} cargo build --release --quiet --bin leafdiff

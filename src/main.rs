@@ -61,11 +61,14 @@ enum Command {
     Repro {
         file: PathBuf,
         /// Print a KUnit test case.
-        #[arg(long, conflicts_with = "c")]
+        #[arg(long, conflicts_with_all = ["c", "kunitconfig"])]
         kunit: bool,
         /// Print a standalone C program against the extracted headers.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "kunitconfig")]
         c: bool,
+        /// Print the .kunitconfig the KUnit test case needs.
+        #[arg(long)]
+        kunitconfig: bool,
         /// Fuzz target the file belongs to (default: from its extension or directory).
         #[arg(long, value_parser = ["diff_entry", "diff_pte", "props"])]
         target: Option<String>,
@@ -115,8 +118,9 @@ fn main() -> ExitCode {
             file,
             kunit,
             c,
+            kunitconfig,
             target,
-        } => run_repro(&file, kunit, c, target.as_deref()),
+        } => run_repro(&file, Form::of(kunit, c, kunitconfig), target.as_deref()),
         Command::Info => run_info(),
         Command::Diff { json } => run_diff(json.as_deref()),
         Command::Pin { refresh } => run_pin(refresh),
@@ -241,12 +245,27 @@ fn target_of(file: &std::path::Path, given: Option<&str>) -> anyhow::Result<Targ
     }
 }
 
-fn run_repro(
-    file: &std::path::Path,
-    kunit: bool,
-    c: bool,
-    target: Option<&str>,
-) -> anyhow::Result<ExitCode> {
+/// What `repro` prints on stdout besides its summary.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Summary,
+    Kunit,
+    C,
+    Kunitconfig,
+}
+
+impl Form {
+    fn of(kunit: bool, c: bool, kunitconfig: bool) -> Form {
+        match (kunit, c, kunitconfig) {
+            (true, _, _) => Form::Kunit,
+            (_, true, _) => Form::C,
+            (_, _, true) => Form::Kunitconfig,
+            _ => Form::Summary,
+        }
+    }
+}
+
+fn run_repro(file: &std::path::Path, form: Form, target: Option<&str>) -> anyhow::Result<ExitCode> {
     let bytes =
         std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
     let target = target_of(file, target)?;
@@ -284,6 +303,19 @@ fn run_repro(
             reproducer::render_outcome(case.helper.sig, m_out, &names)
         );
     }
+    // The kernel's own text of what is called, so a reply can quote it.
+    let mut quoted = vec![case.helper.name];
+    for f in &findings {
+        if !quoted.contains(&f.helper) {
+            quoted.push(f.helper);
+        }
+    }
+    for helper in quoted {
+        let text = reproducer::kernel_definition(&engine, variant, helper);
+        if !text.is_empty() {
+            summary += &format!("kernel's definition of {helper}: {text}");
+        }
+    }
     for f in &findings {
         summary += &match &f.kind {
             FindingKind::Divergence { .. } => format!("divergence: {}\n", f.signature),
@@ -292,7 +324,7 @@ fn run_repro(
             }
         };
     }
-    if !(kunit || c) {
+    if form == Form::Summary {
         print!("{summary}");
         return Ok(exit_code(&findings));
     }
@@ -310,18 +342,14 @@ fn run_repro(
                 .then(|| (case.clone(), kind, "no divergence on this build".into()))
         });
     match shown {
-        Some((case, kind, title)) if kunit => {
-            print!(
-                "{}",
-                reproducer::kunit(&engine, variant, &case, &kind, &title)
-            )
-        }
-        Some((case, kind, title)) => {
-            print!(
-                "{}",
-                reproducer::c_program(&engine, variant, &case, &kind, &title)
-            )
-        }
+        Some((case, kind, title)) => print!(
+            "{}",
+            match form {
+                Form::Kunit => reproducer::kunit(&engine, variant, &case, &kind, &title),
+                Form::C => reproducer::c_program(&engine, variant, &case, &kind, &title),
+                _ => reproducer::kunitconfig(&engine, variant, &case, &kind).text,
+            }
+        ),
         None => eprintln!("leafdiff: no property fails on this build: nothing to reproduce"),
     }
     Ok(exit_code(&findings))

@@ -179,10 +179,55 @@ fn blamed(report: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// The helpers of the report's root causes, in its order.
+fn causes(report: &Value) -> Vec<&str> {
+    report["causes"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|c| c["helper"].as_str()).collect())
+        .unwrap_or_default()
+}
+
+/// `causes(report)` is exactly `want` (in any order), and every other
+/// finding is listed under one of them.
+fn assert_causes(report: &Value, want: &[&str]) {
+    let mut got = causes(report);
+    got.sort_unstable();
+    let mut want = want.to_vec();
+    want.sort_unstable();
+    assert_eq!(got, want, "{report:#}");
+    let listed: usize = report["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let n = c["consequence_count"].as_u64().unwrap() as usize;
+            assert_eq!(c["consequences"].as_array().unwrap().len(), n);
+            n + strings(&c["siblings"]).len()
+        })
+        .sum();
+    assert_eq!(listed + got.len(), findings(report).len(), "{report:#}");
+    for f in findings(report) {
+        // A consequence (or sibling) names its cause and has no reproducer
+        // of its own.
+        match f["root_cause"].as_str() {
+            Some(cause) => {
+                assert!(got.contains(&cause), "{f:#}");
+                assert!(f["reproducer"].is_null(), "{f:#}");
+            }
+            None => assert!(f["reproducer"].is_string(), "{f:#}"),
+        }
+    }
+}
+
 /// Builds with `fixture`, sweeps, and checks that every helper in `helpers`
 /// is blamed; returns the report for more specific checks. Each finding's
 /// reproducer must reproduce on the same build.
 fn assert_found(fixture: &str, helpers: &[&str]) -> Value {
+    assert_found_then(fixture, helpers, |_, _| ())
+}
+
+/// As `assert_found`, then `more` on the same build and report.
+fn assert_found_then(fixture: &str, helpers: &[&str], more: impl FnOnce(&Build, &Value)) -> Value {
     with_build(&[fixture], |b| {
         let tmp = tempfile::tempdir().unwrap();
         let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
@@ -190,16 +235,24 @@ fn assert_found(fixture: &str, helpers: &[&str]) -> Value {
         for h in helpers {
             finding(&report, h);
         }
-        for f in findings(&report) {
-            let file = PathBuf::from(f["reproducer"].as_str().expect("a reproducer"));
+        // One reproducer per root cause, and its .kunitconfig beside it.
+        for c in report["causes"].as_array().unwrap() {
+            let file = PathBuf::from(c["reproducer"].as_str().expect("a reproducer"));
             let (code, shown) = b.repro(&file, &["--kunit"]);
             assert_eq!(code, 1, "{} does not reproduce:\n{shown}", file.display());
             assert!(
-                shown.contains(f["helper"].as_str().unwrap())
+                shown.contains(c["helper"].as_str().unwrap())
                     && shown.contains("kunit_test_suite("),
                 "{shown}"
             );
+            let (_, config) = b.repro(&file, &["--kunitconfig"]);
+            let beside = std::fs::read_to_string(file.with_extension("kunitconfig")).unwrap();
+            assert_eq!(config, beside);
+            for line in ["CONFIG_KUNIT=y", "CONFIG_LEAFDIFF_KUNIT_TEST=y"] {
+                assert!(config.lines().any(|l| l == line), "{config}");
+            }
         }
+        more(b, &report);
         report
     })
 }
@@ -300,6 +353,27 @@ fn dropped_softleaf_type_case_is_found() {
         "drop-softleaf-type-case.patch",
         &["softleaf_type", "softleaf_is_hwpoison"],
     );
+    // One root cause: every predicate that classifies through the missing
+    // case is listed under it.
+    assert_causes(&report, &["softleaf_type"]);
+    let cause = &report["causes"][0];
+    let under = |h: &str| {
+        cause["consequences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|q| q["helper"] == h)
+    };
+    assert!(
+        under("softleaf_is_hwpoison")
+            && under("softleaf_is_swap")
+            && under("pmd_is_valid_softleaf"),
+        "{cause:#}"
+    );
+    assert!(
+        cause["consequence_count"].as_u64().unwrap() >= 20,
+        "{cause:#}"
+    );
     let f = finding(&report, "softleaf_type");
     assert_eq!(strings(&f["inputs"]), ["SWP_HWPOISON"]);
     // SWP_HWPOISON exists only with CONFIG_MEMORY_FAILURE.
@@ -313,6 +387,7 @@ fn predicate_accepting_wrong_type_is_found() {
         "predicate-wrong-type.patch",
         &["softleaf_is_device_private_write"],
     );
+    assert_causes(&report, &["softleaf_is_device_private_write"]);
     let f = finding(&report, "softleaf_is_device_private_write");
     assert!(strings(&f["inputs"]).contains(&"SWP_DEVICE_READ"), "{f:#}");
     assert!(!blamed(&report).contains(&"softleaf_is_device_private"));
@@ -320,7 +395,7 @@ fn predicate_accepting_wrong_type_is_found() {
 
 #[test]
 fn young_and_dirty_confused_is_found() {
-    assert_found(
+    let report = assert_found(
         "young-dirty-confused.patch",
         &[
             "SWP_MIG_YOUNG_BIT",
@@ -328,6 +403,9 @@ fn young_and_dirty_confused_is_found() {
             "softleaf_is_migration_young",
         ],
     );
+    // The two swapped constants; the makers and predicates built on them
+    // are their consequences.
+    assert_causes(&report, &["SWP_MIG_YOUNG_BIT", "SWP_MIG_DIRTY_BIT"]);
 }
 
 #[test]
@@ -337,26 +415,79 @@ fn pte_flag_on_wrong_bit_is_found() {
         &["pte_swp_mkexclusive", "pte_swp_exclusive"],
     );
     assert!(!blamed(&report).contains(&"pte_swp_mksoft_dirty"));
-}
-
-#[test]
-fn offset_mask_one_bit_short_is_found() {
-    assert_found(
-        "offset-mask-short.patch",
-        &["SWP_OFFSET_MASK", "swp_offset", "swp_entry"],
+    // One cause: the three helpers of the moved bit meet at the planted
+    // definition, which no helper that agrees uses; what is built on them
+    // (the swap PTE decoder, clearing every flag) is listed under it.
+    assert_causes(&report, &["pte_swp_mkexclusive"]);
+    let cause = &report["causes"][0];
+    let mut siblings = strings(&cause["siblings"]);
+    siblings.sort_unstable();
+    assert_eq!(siblings, ["pte_swp_clear_exclusive", "pte_swp_exclusive"]);
+    let at = strings(&cause["meets_at"]);
+    assert_eq!(at.len(), 1, "{cause:#}");
+    assert!(
+        at[0].starts_with("_PAGE_SWP_EXCLUSIVE (arch/x86/include/asm/pgtable_64_types.h:"),
+        "{cause:#}"
+    );
+    assert_eq!(
+        finding(&report, "softleaf_from_pte")["root_cause"],
+        "pte_swp_mkexclusive"
     );
 }
 
 #[test]
-fn arch_offset_encoding_error_is_found() {
+fn offset_mask_one_bit_short_is_found() {
     let report = assert_found(
+        "offset-mask-short.patch",
+        &["SWP_OFFSET_MASK", "swp_offset", "swp_entry"],
+    );
+    assert_causes(&report, &["SWP_OFFSET_MASK"]);
+}
+
+#[test]
+fn arch_offset_encoding_error_is_found() {
+    let report = assert_found_then(
         "arch-offset-not-inverted.patch",
         &["__swp_entry", "swp_entry_to_pte", "softleaf_from_pte"],
+        |b, report| {
+            // x86_64's own encoding: the reproducer skips wherever that is
+            // not the encoding compiled, UML (which defines CONFIG_X86_64
+            // too) included, and fails on x86_64.
+            let cause = &report["causes"][0];
+            assert_eq!(cause["helper"], "__swp_entry");
+            let file = PathBuf::from(cause["reproducer"].as_str().unwrap());
+            let (_, kunit) = b.repro(&file, &["--kunit"]);
+            let guard =
+                "#if !IS_ENABLED(CONFIG_X86_64) || IS_ENABLED(CONFIG_UML)\n\tkunit_skip(test, ";
+            assert!(kunit.contains(guard), "{kunit}");
+            assert!(
+                kunit.contains(
+                    "kunit.py run --kunitconfig=mm/tests/leafdiff.kunitconfig --arch=x86_64"
+                ),
+                "{kunit}"
+            );
+            let (_, c_program) = b.repro(&file, &["--c"]);
+            let tmp = tempfile::tempdir().unwrap();
+            let (code, out) = run_kunit(&kunit, &c_program, tmp.path(), &[]);
+            assert_eq!(
+                code, 1,
+                "the x86_64 test passes on the buggy kernel:\n{out}"
+            );
+            let (code, out) = run_kunit(&kunit, &c_program, tmp.path(), &["-DCONFIG_UML=1"]);
+            assert_eq!(code, 77, "the x86_64 test does not skip under UML:\n{out}");
+            assert!(
+                out.contains("# skipped: checks the x86_64 swap encoding"),
+                "{out}"
+            );
+        },
     );
     // The arch-independent entry layer is not at fault.
     for h in ["swp_entry", "swp_offset", "softleaf_type"] {
         assert!(!blamed(&report).contains(&h), "{h} blamed:\n{report:#}");
     }
+    // The arch's encoder is the one cause: the PTE makers are built on it,
+    // and the decoder's round trip breaks through the encoder it inverts.
+    assert_causes(&report, &["__swp_entry"]);
 }
 
 // The device-private migration series (ARCHITECTURE.md §6).
@@ -367,7 +498,7 @@ const SERIES: &str = "device-migration-series.patch";
 /// Compiles the KUnit test case `kunit` for `build`'s kernel with the
 /// command line its `--c` reproducer prints, runs it and returns its exit
 /// status and output.
-fn run_kunit(kunit: &str, c_program: &str, dir: &Path) -> (i32, String) {
+fn run_kunit(kunit: &str, c_program: &str, dir: &Path, defines: &[&str]) -> (i32, String) {
     let line = c_program
         .lines()
         .find_map(|l| l.trim_start_matches(" *").trim().strip_prefix("cc "))
@@ -390,6 +521,7 @@ fn run_kunit(kunit: &str, c_program: &str, dir: &Path) -> (i32, String) {
         }
     }
     args.push(format!("-I{}", root().join("tests/support").display()));
+    args.extend(defines.iter().map(|d| d.to_string()));
     let cc = Command::new("cc").args(&args).output().unwrap();
     assert!(
         cc.status.success(),
@@ -409,6 +541,7 @@ fn reviewed_read_predicate_bug_is_found_and_reproduced() {
     let kunit = with_build(&[READ_BUG], |b| {
         let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
         assert_eq!(code, 1, "{report:#}");
+        let report_diff = report.clone();
         let f = finding(&report, "softleaf_is_migration_read");
         assert_eq!(f["kind"], "divergence");
         assert_eq!(strings(&f["inputs"]), ["SWP_MIGRATION_DEVICE_READ"]);
@@ -448,14 +581,84 @@ fn reviewed_read_predicate_bug_is_found_and_reproduced() {
             "{kunit}"
         );
         let (_, c_program) = b.repro(&repro, &["--c"]);
-        let (code, out) = run_kunit(&kunit, &c_program, tmp.path());
+        let (code, out) = run_kunit(&kunit, &c_program, tmp.path(), &[]);
         assert_eq!(code, 1, "the KUnit test passes on the buggy kernel:\n{out}");
+
+        // One root cause; the two properties it breaks are under it.
+        assert_causes(&report_diff, &["softleaf_is_migration_read"]);
+        // The helper is arch-independent: no arch guard, and it runs (and
+        // fails) under UML too; only its type needs the config.
+        let body = kunit.split("*/").nth(1).unwrap();
+        assert!(
+            !body.contains("CONFIG_X86_64") && !body.contains("CONFIG_UML"),
+            "{kunit}"
+        );
+        let (code, out) = run_kunit(&kunit, &c_program, tmp.path(), &["-DCONFIG_UML=1"]);
+        assert_eq!(
+            code, 1,
+            "the arch-independent test does not fail under UML:\n{out}"
+        );
+        // Its .kunitconfig: the device-private types and what Kconfig needs
+        // for them, which UML cannot have (so the run line names x86_64).
+        let (_, config) = b.repro(&repro, &["--kunitconfig"]);
+        for line in [
+            "CONFIG_KUNIT=y",
+            "CONFIG_LEAFDIFF_KUNIT_TEST=y",
+            "CONFIG_DEVICE_PRIVATE=y",
+            "CONFIG_ZONE_DEVICE=y",
+            "CONFIG_MEMORY_HOTREMOVE=y",
+            "CONFIG_MEMORY_HOTPLUG=y",
+            "CONFIG_MIGRATION=y",
+        ] {
+            assert!(config.lines().any(|l| l == line), "{line}:\n{config}");
+        }
+        // Options the bug does not need stay out.
+        assert!(!config.contains("MEMORY_FAILURE"), "{config}");
+        assert!(
+            kunit
+                .contains("kunit.py run --kunitconfig=mm/tests/leafdiff.kunitconfig --arch=x86_64"),
+            "{kunit}"
+        );
+
+        // The kernel's definition, quoted from the headers it was built
+        // from: file and line range, then exactly those lines.
+        let (_, shown) = b.repro(&repro, &[]);
+        let info = String::from_utf8_lossy(&b.run(&["info"]).stdout).into_owned();
+        let include = info
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("extracted headers: "))
+            .unwrap();
+        let header = std::fs::read_to_string(Path::new(include).join("linux/leafops.h")).unwrap();
+        let at = shown
+            .find("kernel's definition of softleaf_is_migration_read: ")
+            .unwrap_or_else(|| panic!("{shown}"));
+        let place = shown[at..]
+            .lines()
+            .find_map(|l| l.strip_prefix("include/linux/leafops.h:"))
+            .unwrap_or_else(|| panic!("{shown}"));
+        let (first, last) = place.split_once('-').unwrap();
+        let (first, last): (usize, usize) = (first.parse().unwrap(), last.parse().unwrap());
+        let quoted: Vec<&str> = shown[at..]
+            .lines()
+            .skip_while(|l| !l.starts_with("include/linux/leafops.h:"))
+            .skip(1)
+            .take(last - first + 1)
+            .collect();
+        let lines: Vec<&str> = header.lines().collect();
+        for (n, q) in (first..=last).zip(&quoted) {
+            assert_eq!(*q, format!("{n:>5}  {}", lines[n - 1]), "{shown}");
+        }
+        assert!(
+            lines[first - 1].contains("softleaf_is_migration_read("),
+            "{shown}"
+        );
+        assert_eq!(lines[last - 1].trim(), "}", "{shown}");
 
         // A property reproducer's KUnit test checks the breaking helper.
         let props_repro = PathBuf::from(p["reproducer"].as_str().unwrap());
         let (code, props_kunit) = b.repro(&props_repro, &["--kunit"]);
         assert_eq!(code, 1);
-        let (code, out) = run_kunit(&props_kunit, &c_program, tmp.path());
+        let (code, out) = run_kunit(&props_kunit, &c_program, tmp.path(), &[]);
         assert_eq!(code, 1, "the property's KUnit test passes:\n{out}");
 
         // The fuzzer's minimized crash (cargo fuzz tmin), kept in the
@@ -480,7 +683,7 @@ fn reviewed_read_predicate_bug_is_found_and_reproduced() {
         let (code, shown) = b.repro(&regression, &[]);
         assert_eq!(code, 0, "{shown}");
         let (_, fixed_c) = b.repro(&regression, &["--c"]);
-        let (code, out) = run_kunit(&kunit, &fixed_c, tmp.path());
+        let (code, out) = run_kunit(&kunit, &fixed_c, tmp.path(), &[]);
         assert_eq!(code, 0, "the KUnit test fails on the fixed kernel:\n{out}");
     });
 }

@@ -3,9 +3,11 @@
 //! every finding deduplicated by signature, minimized and written out.
 
 use super::case::{Case, Target, CASE_LEN};
+use super::causes::{self, CallGraph, Symptom};
 use super::minimize::minimize;
-use super::report::{summarize, KernelSummary, Report};
-use super::{sweep, Engine, Finding, Stats};
+use super::report::{summarize, CauseSummary, KernelSummary, Report};
+use super::{reproducer, sweep, Engine, Finding, FindingKind, Stats};
+use crate::helpers::lookup;
 use crate::model::{Features, Model};
 use crate::oracle;
 use leafdiff_kernel::config::KernelConfig;
@@ -31,6 +33,7 @@ pub struct CheckOptions {
 
 pub struct CheckOutcome {
     pub report: Report,
+    /// Every finding, minimized, with its reproducer file (root causes only).
     pub findings: Vec<(Finding, Option<PathBuf>)>,
 }
 
@@ -82,21 +85,38 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
         }
     }
 
-    let mut findings = Vec::new();
-    let mut summaries = Vec::new();
     let mut found: Vec<Seen> = found.into_values().collect();
     found.sort_by_key(|s| s.after);
-    for seen in found {
+    let causes = root_causes(&found, &checked_helpers(engine, &opts.targets));
+    let mut findings = Vec::new();
+    let mut summaries = Vec::new();
+    for (i, seen) in found.iter().enumerate() {
         let small = minimize(engine, &seen.first);
-        let path = write_reproducer(&opts.out_dir, &small)?;
+        // One reproducer per root cause: a consequence is fixed with its cause.
+        let path = if causes.iter().any(|c| c.finding == i) {
+            let path = write_reproducer(&opts.out_dir, &small)?;
+            if let Some(p) = &path {
+                // Beside it, the configs its KUnit test needs.
+                let config =
+                    reproducer::kunitconfig(engine, small.variant, &small.case, &small.kind);
+                std::fs::write(p.with_extension("kunitconfig"), config.text)?;
+            }
+            path
+        } else {
+            None
+        };
         summaries.push(summarize(
             engine,
             &small,
             path.as_ref().map(|p| p.display().to_string()),
-            &seen,
+            seen,
         ));
         findings.push((small, path));
     }
+    let causes = causes
+        .iter()
+        .map(|c| CauseSummary::of(c, &mut summaries))
+        .collect();
     let report = Report {
         kernels: engine
             .kernels()
@@ -129,6 +149,7 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
             .into_iter()
             .map(super::inventory::of_kernel)
             .collect(),
+        causes,
         findings: summaries,
     };
     Ok(CheckOutcome { report, findings })
@@ -189,6 +210,61 @@ fn compiler_summary(output: &str) -> String {
         }
     }
     parts.join("; ")
+}
+
+/// `check`'s buckets grouped under their root causes, by the call graph of
+/// the kernels' own definitions (see `causes`); `checked` are the helpers
+/// the run called, those without a finding telling where siblings meet.
+pub fn root_causes(found: &[Seen], checked: &[&'static str]) -> Vec<causes::Cause> {
+    let wrong: Vec<&str> = found.iter().map(|s| s.first.helper).collect();
+    let agreeing: Vec<&str> = checked
+        .iter()
+        .copied()
+        .filter(|h| !wrong.contains(h))
+        .collect();
+    let graph = CallGraph::of_kernels(
+        oracle::kernels(),
+        wrong.iter().chain(agreeing.iter()).copied(),
+    );
+    let symptoms: Vec<Symptom> = found
+        .iter()
+        .map(|s| Symptom {
+            helper: s.first.helper,
+            involves: match &s.first.kind {
+                // Property names spell out the helpers they relate.
+                FindingKind::Property { property, .. } => property
+                    .split('-')
+                    .filter(|w| *w != s.first.helper && lookup(w).is_some())
+                    .collect(),
+                FindingKind::Divergence { .. } => Vec::new(),
+            },
+            inputs: &s.inputs,
+            divergence: matches!(s.first.kind, FindingKind::Divergence { .. }),
+        })
+        .collect();
+    let causes = causes::group(&symptoms, &graph);
+    let mut causes = causes::merge_siblings(causes, &symptoms, &graph, &agreeing);
+    for c in &mut causes {
+        for name in &mut c.meets_at {
+            if let Some((file, line)) = graph.place(name) {
+                *name = format!("{name} ({file}:{line})");
+            }
+        }
+    }
+    causes
+}
+
+/// Every helper the run's targets call that some variant's C defines.
+fn checked_helpers(engine: &Engine, targets: &[Target]) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = targets
+        .iter()
+        .flat_map(|t| t.helpers())
+        .filter(|h| engine.variants.iter().any(|v| v.has(h.name)))
+        .map(|h| h.name)
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 /// Everything `check` saw of one bucket (a helper going wrong one way).

@@ -4,6 +4,7 @@
 //! and the corpus replay all go through `Engine::run`.
 
 pub mod case;
+pub mod causes;
 pub mod check;
 pub mod describe;
 pub mod diff;

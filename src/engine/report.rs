@@ -1,5 +1,6 @@
 //! What `check` found, as Markdown for people and JSON for scripts.
 
+use super::causes::Cause;
 use super::check::Seen;
 use super::describe::TypeNames;
 use super::reproducer::render_outcome;
@@ -32,7 +33,10 @@ pub struct FindingSummary {
     pub case: String,
     pub c: String,
     pub expected: String,
+    /// The reproducer file; root causes only.
     pub reproducer: Option<String>,
+    /// For a consequence, the helper of the root cause that explains it.
+    pub root_cause: Option<String>,
     /// Every variant (config) in which the same helper went wrong the same way.
     pub seen_in: Vec<String>,
     /// Every class of input it went wrong for.
@@ -40,6 +44,86 @@ pub struct FindingSummary {
     pub hits: u64,
     /// Seconds from the start of the run to the first hit.
     pub first_after: f64,
+}
+
+/// A consequence as listed under its cause.
+#[derive(Debug, Serialize)]
+pub struct ConsequenceSummary {
+    /// Index into `Report::findings`.
+    pub finding: usize,
+    pub helper: String,
+    pub kind: &'static str,
+    pub property: Option<&'static str>,
+    pub how: &'static str,
+    pub inputs: Vec<String>,
+}
+
+/// One root cause: a finding that no other finding explains, and the
+/// findings it does explain (helpers built on it going wrong on the same
+/// inputs).
+#[derive(Debug, Serialize)]
+pub struct CauseSummary {
+    /// Index into `Report::findings`.
+    pub finding: usize,
+    pub helper: String,
+    pub kind: &'static str,
+    pub property: Option<&'static str>,
+    pub how: &'static str,
+    pub inputs: Vec<String>,
+    pub reproducer: Option<String>,
+    /// Helpers no call relates to this one that are wrong on the same
+    /// inputs and meet it at `meets_at`: one bug with several faces.
+    pub siblings: Vec<String>,
+    /// The definitions (`NAME (file:line)`) all of them reach and no helper
+    /// that agrees reaches.
+    pub meets_at: Vec<String>,
+    pub consequence_count: usize,
+    pub consequences: Vec<ConsequenceSummary>,
+}
+
+impl CauseSummary {
+    /// The summary of `cause`; marks each consequence's finding with it.
+    pub fn of(cause: &Cause, findings: &mut [FindingSummary]) -> CauseSummary {
+        let helper = findings[cause.finding].helper.clone();
+        let siblings = cause
+            .siblings
+            .iter()
+            .map(|&i| {
+                findings[i].root_cause = Some(helper.clone());
+                findings[i].helper.clone()
+            })
+            .collect();
+        let consequences = cause
+            .consequences
+            .iter()
+            .map(|&i| {
+                let f = &mut findings[i];
+                f.root_cause = Some(helper.clone());
+                ConsequenceSummary {
+                    finding: i,
+                    helper: f.helper.clone(),
+                    kind: f.kind,
+                    property: f.property,
+                    how: f.how,
+                    inputs: f.inputs.clone(),
+                }
+            })
+            .collect::<Vec<_>>();
+        let f = &findings[cause.finding];
+        CauseSummary {
+            finding: cause.finding,
+            helper,
+            kind: f.kind,
+            property: f.property,
+            how: f.how,
+            inputs: f.inputs.clone(),
+            reproducer: f.reproducer.clone(),
+            siblings,
+            meets_at: cause.meets_at.clone(),
+            consequence_count: consequences.len(),
+            consequences,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -61,6 +145,10 @@ pub struct Report {
     pub helpers_compared: usize,
     /// Per kernel: helpers modelled, checked by properties only, unchecked.
     pub helpers: Vec<super::inventory::KernelHelpers>,
+    /// The findings no other finding explains, first; each lists the
+    /// findings it explains.
+    pub causes: Vec<CauseSummary>,
+    /// Every finding, causes and consequences, in the order first seen.
     pub findings: Vec<FindingSummary>,
 }
 
@@ -100,6 +188,7 @@ pub fn summarize(
         c,
         expected,
         reproducer,
+        root_cause: None,
         seen_in: seen.variants.clone(),
         inputs: seen.inputs.clone(),
         hits: seen.hits,
@@ -108,6 +197,12 @@ pub fn summarize(
 }
 
 impl FindingSummary {
+    /// `value`, `warning`, `bug` or the property broken, for a table cell.
+    fn what_differs(&self) -> String {
+        self.property
+            .map_or(self.how.to_string(), |p| format!("property `{p}`"))
+    }
+
     /// One line saying what went wrong, for a heading.
     fn headline(&self) -> String {
         match self.property {
@@ -130,8 +225,12 @@ impl Report {
                 .iter()
                 .map(|f| f.first_after)
                 .fold(f64::INFINITY, f64::min);
+            let causes = match self.causes.len() {
+                1 => "1 root cause".to_string(),
+                n => format!("{n} root causes"),
+            };
             parts.push(format!(
-                "{} findings, the first after {first:.2} s",
+                "{causes} ({} findings), the first after {first:.2} s",
                 self.findings.len()
             ));
         }
@@ -179,23 +278,28 @@ impl Report {
                 s.push_str(&format!("- {b}\n"));
             }
         }
-        if !self.findings.is_empty() {
-            s.push_str("\n## Findings\n\n| # | helper | what differs | inputs | variants | first after |\n|---|---|---|---|---|---|\n");
-            for (i, f) in self.findings.iter().enumerate() {
+        if !self.causes.is_empty() {
+            s.push_str("\n## Root causes\n\n| # | helper | what differs | inputs | variants | consequences |\n|---|---|---|---|---|---|\n");
+            for (i, c) in self.causes.iter().enumerate() {
+                let f = &self.findings[c.finding];
+                let mut helpers = format!("`{}`", f.helper);
+                for sibling in &c.siblings {
+                    helpers.push_str(&format!(", `{sibling}`"));
+                }
                 s.push_str(&format!(
-                    "| {} | `{}` | {} | {} | {} of {} | {:.2} s |\n",
+                    "| {} | {} | {} | {} | {} of {} | {} |\n",
                     i + 1,
-                    f.helper,
-                    f.property
-                        .map_or(f.how.to_string(), |p| format!("property `{p}`")),
+                    helpers,
+                    f.what_differs(),
                     f.inputs.join(", "),
                     f.seen_in.len(),
                     self.variants.len(),
-                    f.first_after
+                    c.consequence_count,
                 ));
             }
         }
-        for (i, f) in self.findings.iter().enumerate() {
+        for (i, c) in self.causes.iter().enumerate() {
+            let f = &self.findings[c.finding];
             s.push_str(&format!(
                 "\n### {}. {}\n\n- case: `{}`\n- kernel's C: {}\n- expected: {}\n- inputs: {}\n- seen in {} of {} variants: {}\n- first after {:.2} s, {} hits\n- signature: `{}`\n",
                 i + 1,
@@ -214,6 +318,57 @@ impl Report {
             if let Some(r) = &f.reproducer {
                 s.push_str(&format!(
                     "- reproducer: `{r}` (`leafdiff repro {r} --kunit`)\n"
+                ));
+            }
+            if !c.siblings.is_empty() {
+                let quoted = |v: &[String]| {
+                    v.iter()
+                        .map(|x| format!("`{x}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                s.push_str(&format!(
+                    "- with {}, wrong on the same inputs: they all reach {}, which no helper that agrees reaches\n",
+                    quoted(&c.siblings),
+                    quoted(&c.meets_at)
+                ));
+            }
+            if !c.consequences.is_empty() {
+                let on = if c.siblings.is_empty() {
+                    format!("`{}`", f.helper)
+                } else {
+                    "them".to_string()
+                };
+                s.push_str(&format!(
+                    "- {} consequences (helpers built on {on}, wrong on the same inputs):\n",
+                    c.consequence_count
+                ));
+                for q in &c.consequences {
+                    let cf = &self.findings[q.finding];
+                    s.push_str(&format!(
+                        "  - `{}`: {} on {}\n",
+                        cf.helper,
+                        cf.what_differs(),
+                        cf.inputs.join(", ")
+                    ));
+                }
+            }
+        }
+        if !self.findings.is_empty() {
+            s.push_str("\n## All findings\n\n| # | helper | what differs | inputs | variants | root cause | first after |\n|---|---|---|---|---|---|---|\n");
+            for (i, f) in self.findings.iter().enumerate() {
+                s.push_str(&format!(
+                    "| {} | `{}` | {} | {} | {} of {} | {} | {:.2} s |\n",
+                    i + 1,
+                    f.helper,
+                    f.what_differs(),
+                    f.inputs.join(", "),
+                    f.seen_in.len(),
+                    self.variants.len(),
+                    f.root_cause
+                        .as_ref()
+                        .map_or("itself".to_string(), |c| format!("`{c}`")),
+                    f.first_after
                 ));
             }
         }

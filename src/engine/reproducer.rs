@@ -1,12 +1,14 @@
 //! Turning a finding into something a kernel developer can paste: the case
 //! in kernel terms, a KUnit test case, or a standalone C program.
 
+use super::causes::{holds, quotes, CallGraph, Quote};
 use super::describe::TypeNames;
 use super::{Case, Engine, FindingKind};
 use crate::call::Outcome;
-use crate::oracle::Variant;
-use leafdiff_kernel::config::KernelConfig;
-use leafdiff_kernel::helpers::{Sig, SOFTLEAF_TYPES};
+use crate::oracle::{self, Variant};
+use leafdiff_kernel::config::{ConfigOption, KernelConfig};
+use leafdiff_kernel::helpers::{HelperSpec, Layer, Sig, SOFTLEAF_TYPES};
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// Plain `Debug` in kernel vocabulary, with no variant at hand: enough to
@@ -243,8 +245,128 @@ impl Check {
     }
 }
 
-/// A KUnit test case in the kernel's current layout (mm/tests/), guarded for
-/// the architecture whose encoding it checks.
+/// Whether a helper's answer depends on an architecture's encoding: its
+/// definition reaches one from an `arch/` header (x86_64's `__swp_*`, PTE
+/// bits, `MAX_PHYSMEM_BITS`), as the kernel's own headers show. Without
+/// readable headers, its layer says (the page-table layer is the arch's).
+pub fn arch_dependent(helper: &HelperSpec) -> bool {
+    CallGraph::of_kernels(oracle::kernels(), [helper.name])
+        .arch_dependent(helper.name)
+        .unwrap_or(helper.layer == Layer::PageTable)
+}
+
+/// What a `.kunitconfig` needs so that a kernel has one of the options the
+/// matrix varies, and whether the option needs x86_64 rather than UML
+/// (kunit.py's default). Kconfig symbols without a prompt cannot be set
+/// directly, so the visible options that select them are named: MIGRATION
+/// through COMPACTION, ARCH_HAS_PMD_SOFTLEAVES through TRANSPARENT_HUGEPAGE,
+/// HAVE_ARCH_USERFAULTFD_WP through USERFAULTFD. ZONE_DEVICE sits under
+/// MEMORY_HOTREMOVE and MEMORY_HOTPLUG, which UML's Kconfig does not allow.
+/// kunit.py refuses a .kunitconfig whose options the build drops, so
+/// benches/kunit-in-kernel.sh holds these lines against a real Kconfig.
+fn kunit_needs(option: ConfigOption) -> (&'static [&'static str], bool) {
+    match option {
+        ConfigOption::Migration => (&["CONFIG_COMPACTION=y", "CONFIG_MIGRATION=y"], false),
+        ConfigOption::Swap => (&["CONFIG_SWAP=y"], false),
+        ConfigOption::ZoneDevice => (
+            &[
+                "CONFIG_MEMORY_HOTPLUG=y",
+                "CONFIG_MEMORY_HOTREMOVE=y",
+                "CONFIG_ZONE_DEVICE=y",
+            ],
+            true,
+        ),
+        ConfigOption::DevicePrivate => (&["CONFIG_DEVICE_PRIVATE=y"], true),
+        ConfigOption::MemoryFailure => (&["CONFIG_MEMORY_FAILURE=y"], true),
+        ConfigOption::PmdSoftleaves => (&["CONFIG_TRANSPARENT_HUGEPAGE=y"], true),
+        ConfigOption::SoftDirty => (
+            &["CONFIG_CHECKPOINT_RESTORE=y", "CONFIG_MEM_SOFT_DIRTY=y"],
+            true,
+        ),
+        ConfigOption::UffdWp => (&["CONFIG_USERFAULTFD=y"], true),
+    }
+}
+
+/// The options a case needs: those every variant of its kernel that shows
+/// the same finding has (the seed bug shows in every DEVICE_PRIVATE config,
+/// whatever else is on); for a case that shows nothing, its variant's.
+fn needed_options(engine: &Engine, variant: usize, case: &Case) -> BTreeSet<ConfigOption> {
+    let own = engine.variants[variant].config.enabled.clone();
+    let Some(bucket) = engine.run(case).first().map(|f| f.signature.bucket()) else {
+        return own;
+    };
+    let kernel = engine.variants[variant].meta.kernel;
+    engine
+        .variants
+        .iter()
+        .filter(|v| v.meta.kernel == kernel)
+        .filter(|v| {
+            let other = Case {
+                config_mask: u8::MAX,
+                config_bits: v.meta.config_bits as u8,
+                ..case.clone()
+            };
+            engine
+                .run(&other)
+                .iter()
+                .any(|f| f.signature.bucket() == bucket)
+        })
+        .fold(own, |acc, v| {
+            acc.intersection(&v.config.enabled).copied().collect()
+        })
+}
+
+/// A reproducer's `.kunitconfig` and the arch it must run on (`None`: any,
+/// UML included).
+pub struct KunitConfig {
+    pub text: String,
+    pub arch: Option<&'static str>,
+}
+
+pub const KUNITCONFIG_PATH: &str = "mm/tests/leafdiff.kunitconfig";
+
+/// The `.kunitconfig` for the call the reproducer of `kind` on `case` makes.
+pub fn kunitconfig(
+    engine: &Engine,
+    variant: usize,
+    case: &Case,
+    kind: &FindingKind,
+) -> KunitConfig {
+    let (call, _) = call_and_expected(engine, variant, case, kind);
+    let options = needed_options(engine, variant, &call);
+    let mut lines = vec![
+        "CONFIG_KUNIT=y".to_string(),
+        "CONFIG_LEAFDIFF_KUNIT_TEST=y".to_string(),
+    ];
+    let mut needs_x86 = arch_dependent(call.helper);
+    for option in &options {
+        let (symbols, x86) = kunit_needs(*option);
+        needs_x86 |= x86;
+        for s in symbols {
+            if !lines.iter().any(|l| l == s) {
+                lines.push(s.to_string());
+            }
+        }
+    }
+    let arch = needs_x86.then_some("x86_64");
+    let label = KernelConfig { enabled: options }.label();
+    let mut text = format!(
+        "# leafdiff reproducer for {}: the options it shows with ({label}) and what they need.\n# ./tools/testing/kunit/kunit.py run --kunitconfig={KUNITCONFIG_PATH}{}\n",
+        call.helper.name,
+        arch.map_or(String::new(), |a| format!(" --arch={a}"))
+    );
+    for l in lines {
+        text.push_str(&l);
+        text.push('\n');
+    }
+    KunitConfig { text, arch }
+}
+
+/// A KUnit test case in the kernel's current layout (mm/tests/). A helper
+/// whose answer is an arch's encoding is guarded to skip where that encoding
+/// is not the one compiled: x86_64's, and not UML's (which defines
+/// CONFIG_X86_64 too but has an encoding of its own); any other helper runs
+/// on every arch.
 pub fn kunit(
     engine: &Engine,
     variant: usize,
@@ -253,6 +375,7 @@ pub fn kunit(
     signature: &str,
 ) -> String {
     let v = engine.variants[variant];
+    let config = kunitconfig(engine, variant, case, kind);
     let Check {
         case,
         model,
@@ -264,19 +387,41 @@ pub fn kunit(
     let case = &case;
     let suite = "leafdiff";
     let mut s = format!(
-        "// SPDX-License-Identifier: GPL-2.0\n/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Config (x86_64):\n{} * Knobs: pgtable_l5_enabled()={}, swap_migration_ad_supported={}\n *\n * Save as mm/tests/{suite}_kunit.c, add to mm/tests/Makefile:\n *   obj-$(CONFIG_LEAFDIFF_KUNIT_TEST) += {suite}_kunit.o\n * and to mm/Kconfig:\n *   config LEAFDIFF_KUNIT_TEST\n *   \ttristate \"KUnit test for the leafdiff reproducer\" if !KUNIT_ALL_TESTS\n *   \tdepends on KUNIT\n *   \tdefault KUNIT_ALL_TESTS\n * Run on the architecture whose encoding it checks (kunit.py defaults to UML):\n *   ./tools/testing/kunit/kunit.py run --arch=x86_64 {suite}\n */\n#include <kunit/test.h>\n#include <linux/leafops.h>\n#include <linux/swapops.h>\n\nstatic void {suite}_repro(struct kunit *test)\n{{\n#ifndef CONFIG_X86_64\n\tkunit_skip(test, \"checks the x86_64 swap encoding\");\n",
+        "// SPDX-License-Identifier: GPL-2.0\n/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Config (x86_64):\n{} * Knobs: pgtable_l5_enabled()={}, swap_migration_ad_supported={}\n *\n * Save as mm/tests/{suite}_kunit.c; add to mm/Makefile:\n *   obj-$(CONFIG_LEAFDIFF_KUNIT_TEST) += tests/{suite}_kunit.o\n * and to mm/Kconfig:\n *   config LEAFDIFF_KUNIT_TEST\n *   \ttristate \"KUnit test for the leafdiff reproducer\" if !KUNIT_ALL_TESTS\n *   \tdepends on KUNIT\n *   \tdefault KUNIT_ALL_TESTS\n * Save as {KUNITCONFIG_PATH} (`leafdiff repro FILE --kunitconfig`):\n",
         kernel_line(v),
         config_comment(v),
         case.args.knobs.la57 as u8,
         case.args.knobs.swap_migration_ad_supported as u8,
     );
-    let type_guard = entry_type_macro(case, &names);
-    if let Some(ty) = &type_guard {
-        s.push_str(&format!(
-            "#elif !defined({ty})\n\tkunit_skip(test, \"{ty} is not defined in this config\");\n"
+    for line in config.text.lines().filter(|l| !l.starts_with('#')) {
+        s.push_str(&format!(" *   {line}\n"));
+    }
+    s.push_str(&format!(
+        " * Run with:\n *   ./tools/testing/kunit/kunit.py run --kunitconfig={KUNITCONFIG_PATH}{}\n */\n#include <kunit/test.h>\n#include <linux/leafops.h>\n#include <linux/swapops.h>\n\nstatic void {suite}_repro(struct kunit *test)\n{{\n",
+        config.arch.map_or(String::new(), |a| format!(" --arch={a}"))
+    ));
+    let mut guards: Vec<(String, String)> = Vec::new();
+    if arch_dependent(case.helper) {
+        guards.push((
+            "!IS_ENABLED(CONFIG_X86_64) || IS_ENABLED(CONFIG_UML)".into(),
+            "checks the x86_64 swap encoding: not this arch's (UML has its own)".into(),
         ));
     }
-    s.push_str("#else\n");
+    if let Some(ty) = entry_type_macro(case, &names) {
+        guards.push((
+            format!("!defined({ty})"),
+            format!("{ty} is not defined in this config"),
+        ));
+    }
+    for (i, (cond, reason)) in guards.iter().enumerate() {
+        let directive = if i == 0 { "#if" } else { "#elif" };
+        s.push_str(&format!(
+            "{directive} {cond}\n\tkunit_skip(test, \"{reason}\");\n"
+        ));
+    }
+    if !guards.is_empty() {
+        s.push_str("#else\n");
+    }
     for line in &setup {
         s.push_str(&format!("\t{line}\n"));
     }
@@ -291,9 +436,40 @@ pub fn kunit(
         "false" => s.push_str(&format!("\tKUNIT_EXPECT_FALSE(test, {expr});\n")),
         _ => s.push_str(&format!("\tKUNIT_EXPECT_EQ(test, {expr}, {want});\n")),
     }
+    if !guards.is_empty() {
+        s.push_str("#endif\n");
+    }
     s.push_str(&format!(
-        "#endif\n}}\n\nstatic struct kunit_case {suite}_cases[] = {{\n\tKUNIT_CASE({suite}_repro),\n\t{{}}\n}};\n\nstatic struct kunit_suite {suite}_suite = {{\n\t.name = \"{suite}\",\n\t.test_cases = {suite}_cases,\n}};\nkunit_test_suite({suite}_suite);\n\nMODULE_DESCRIPTION(\"leafdiff reproducer\");\nMODULE_LICENSE(\"GPL\");\n"
+        "}}\n\nstatic struct kunit_case {suite}_cases[] = {{\n\tKUNIT_CASE({suite}_repro),\n\t{{}}\n}};\n\nstatic struct kunit_suite {suite}_suite = {{\n\t.name = \"{suite}\",\n\t.test_cases = {suite}_cases,\n}};\nkunit_test_suite({suite}_suite);\n\nMODULE_DESCRIPTION(\"leafdiff reproducer\");\nMODULE_LICENSE(\"GPL\");\n"
     ));
+    s
+}
+
+/// The kernel's own definition of `helper` as the variant's headers have it
+/// (the patched tree when `LEAFDIFF_PATCHES` applied), each as
+/// `file:first-last` and its lines: the definitions whose preprocessor
+/// condition holds in the variant's config, or every one when that cannot
+/// be decided. Empty when the headers do not define it (or are gone).
+pub fn kernel_definition(engine: &Engine, variant: usize, helper: &str) -> String {
+    let v = engine.variants[variant];
+    let defines = v.config.defines();
+    let all = quotes(v.kernel(), helper);
+    let chosen: Vec<&(Quote, Vec<String>)> = all
+        .iter()
+        .filter(|(_, cond)| holds(cond, &defines) != Some(false))
+        .collect();
+    let chosen = if chosen.is_empty() {
+        all.iter().collect()
+    } else {
+        chosen
+    };
+    let mut s = String::new();
+    for (q, cond) in chosen {
+        if !cond.is_empty() {
+            s.push_str(&format!("/* under {} */\n", cond.join(" && ")));
+        }
+        s.push_str(&q.to_string());
+    }
     s
 }
 
