@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod call;
+pub mod dict;
 pub mod engine;
 pub mod fuzz;
 pub mod model;

@@ -1,4 +1,4 @@
-//! The `leafdiff` command line: check, repro, info, pin, bench.
+//! The `leafdiff` command line: check, repro, info, pin, bench, dict.
 
 use clap::{Parser, Subcommand};
 use leafdiff::engine::case::{Case, Target};
@@ -79,6 +79,9 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         time: u64,
     },
+    /// Print a libFuzzer/AFL++ dictionary of the kernel's constants (type
+    /// numbers, marker bits, PTE bits) as this build's C variants compile them.
+    Dict,
 }
 
 fn main() -> ExitCode {
@@ -107,6 +110,7 @@ fn main() -> ExitCode {
         Command::Info => run_info(),
         Command::Pin { refresh } => run_pin(refresh),
         Command::Bench { time } => run_bench(time),
+        Command::Dict => run_dict(),
     };
     match result {
         Ok(code) => code,
@@ -393,5 +397,14 @@ fn run_pin(refresh: bool) -> anyhow::Result<ExitCode> {
 
 fn run_bench(time: u64) -> anyhow::Result<ExitCode> {
     leafdiff::bench::run(Duration::from_secs(time))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_dict() -> anyhow::Result<ExitCode> {
+    let engine = engine(Checks::default())?;
+    print!(
+        "{}",
+        leafdiff::dict::render(&leafdiff::dict::entries(&engine.variants))
+    );
     Ok(ExitCode::SUCCESS)
 }
