@@ -6,5 +6,6 @@ pub mod call;
 pub mod dict;
 pub mod engine;
 pub mod fuzz;
+pub mod fuzzing;
 pub mod model;
 pub mod oracle;
