@@ -99,7 +99,11 @@ fn afl_binary(repo: &Path, target: Target) -> PathBuf {
 }
 
 fn run_build(mut cmd: Command, what: &str, hint: &str) -> Result<(), FuzzError> {
+    // Under `cargo run`, CARGO names the cargo that runs us, which cargo-fuzz
+    // would use in place of nightly's: another cargo, another fingerprint, a
+    // full rebuild of fuzz/target after every plain `cargo fuzz build`.
     let status = cmd
+        .env_remove("CARGO")
         .stdout(Stdio::null())
         .status()
         .map_err(|e| FuzzError::Env(format!("{what}: {e}; {hint}")))?;
@@ -336,6 +340,7 @@ impl Worker {
             .join(format!("afl-{}-w{}-{n}", target.name(), self.id));
         let mut cmd = Command::new("cargo");
         cmd.current_dir(&self.opts.repo)
+            .env_remove("CARGO")
             .args(["afl", "fuzz", "-i"])
             .arg(self.corpus(target))
             .arg("-o")
