@@ -14,6 +14,8 @@
 #
 # Usage: fuzz/oss-fuzz-simulate.sh [SECONDS per target, default 5] [address|coverage...]
 # Builds go to target/oss-fuzz-sim/<sanitizer>, so a second run is incremental.
+# The coverage build instruments build scripts too; the profiles they write
+# when cargo runs them go to $WORK, not into the source tree.
 #
 # Two things differ from the image on purpose: OSS-Fuzz hands libfuzzer-sys
 # its own prebuilt libFuzzer (CUSTOM_LIBFUZZER_PATH, CXXFLAGS, and the
@@ -122,6 +124,7 @@ for sanitizer in "${sanitizers[@]}"; do
       CC=clang CXX=clang++ CFLAGS="$cflags" RUSTFLAGS="$rustflags" \
       SANITIZER="$sanitizer" FUZZING_ENGINE=libfuzzer FUZZING_LANGUAGE=rust ARCHITECTURE=x86_64 \
       OUT="$out" SRC="$src" WORK="$work" \
+      LLVM_PROFILE_FILE="$work/build-%p-%m.profraw" \
       CARGO_TARGET_DIR="$repo/target/oss-fuzz-sim/$sanitizer" \
       bash -eu "$src/leafdiff/fuzz/oss-fuzz-build.sh"
   ) >"$tmp/build-$sanitizer.log" 2>&1 || {

@@ -248,19 +248,23 @@ impl Worker {
 
     /// One libFuzzer chunk; new inputs land in `new`. libFuzzer stops at its
     /// first crash, so a crash that ends the process early starts another
-    /// one for the rest of the chunk, unless it was a crash already saved
-    /// (a seed that crashes would only crash again).
+    /// one for the rest of the chunk. When the same crash comes back (a seed
+    /// that crashes, a shallow bug), the rest of the chunk runs in fork mode
+    /// with crashes ignored: slower per input, but the target keeps being
+    /// fuzzed instead of stopping at its seeds.
     fn libfuzzer_chunk(&self, target: Target, secs: u64, new: &Path) -> Result<(), String> {
         let crashes = self.crash_dir(target);
         std::fs::create_dir_all(&crashes).map_err(|e| e.to_string())?;
         let end = Instant::now() + Duration::from_secs(secs);
         let mut saved: Vec<PathBuf> = Vec::new();
+        let mut fork = false;
         while !STOP.load(Ordering::SeqCst) {
             let left = end.saturating_duration_since(Instant::now()).as_secs();
             if left == 0 {
                 break;
             }
-            let (status, written, tail) = self.libfuzzer_process(target, left, new, &crashes)?;
+            let (status, written, tail) =
+                self.libfuzzer_process(target, left, new, &crashes, fork)?;
             let fresh: Vec<PathBuf> = written.into_iter().filter(|p| !saved.contains(p)).collect();
             for path in &fresh {
                 let _ = self.tx.send(Report::Crash(Crash {
@@ -272,14 +276,18 @@ impl Worker {
                 break;
             }
             if fresh.is_empty() {
-                if saved.is_empty() && !tail.iter().any(|l| l.contains("Test unit written to ")) {
+                let crashed = tail.iter().any(|l| l.contains("Test unit written to "));
+                if saved.is_empty() && !crashed {
                     return Err(format!(
                         "{} exited with {status} and saved no crash:\n{}",
                         target.name(),
                         tail.join("\n")
                     ));
                 }
-                break;
+                if fork {
+                    break;
+                }
+                fork = true;
             }
             saved.extend(fresh);
         }
@@ -294,8 +302,17 @@ impl Worker {
         secs: u64,
         new: &Path,
         crashes: &Path,
+        fork: bool,
     ) -> Result<(std::process::ExitStatus, Vec<PathBuf>, Vec<String>), String> {
         let mut cmd = Command::new(libfuzzer_binary(&self.opts.repo, target));
+        if fork {
+            cmd.args([
+                "-fork=1",
+                "-ignore_crashes=1",
+                "-ignore_timeouts=1",
+                "-ignore_ooms=1",
+            ]);
+        }
         cmd.arg(format!("-max_total_time={secs}"))
             .arg("-print_final_stats=1")
             .arg(format!("-dict={}", self.dict.display()))
