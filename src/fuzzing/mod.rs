@@ -304,7 +304,12 @@ impl Worker {
         crashes: &Path,
         fork: bool,
     ) -> Result<(std::process::ExitStatus, Vec<PathBuf>, Vec<String>), String> {
+        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let (new, crashes) = (abs(new), abs(crashes));
         let mut cmd = Command::new(libfuzzer_binary(&self.opts.repo, target));
+        // Run in the crash directory: in fork mode libFuzzer writes crash
+        // files to its working directory, whatever -artifact_prefix says.
+        cmd.current_dir(&crashes);
         if fork {
             cmd.args([
                 "-fork=1",
@@ -315,10 +320,10 @@ impl Worker {
         }
         cmd.arg(format!("-max_total_time={secs}"))
             .arg("-print_final_stats=1")
-            .arg(format!("-dict={}", self.dict.display()))
+            .arg(format!("-dict={}", abs(&self.dict).display()))
             .arg(format!("-artifact_prefix={}/", crashes.display()))
-            .arg(new)
-            .arg(self.corpus(target))
+            .arg(&new)
+            .arg(abs(&self.corpus(target)))
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
         let mut child = self.spawn(cmd).map_err(|e| e.to_string())?;
@@ -337,7 +342,11 @@ impl Worker {
                 }
             }
             if let Some(path) = written_artifact(&line) {
-                written.push(path);
+                // `./crash-…` in fork mode, the prefix and name otherwise:
+                // either way the file is in the crash directory.
+                if let Some(name) = path.file_name() {
+                    written.push(crashes.join(name));
+                }
             }
             tail.push(line);
             if tail.len() > 40 {
@@ -425,16 +434,22 @@ impl Worker {
         let _ = std::fs::remove_dir_all(&staging);
         let corpus_dir = self.corpus(target);
         corpus::stage(&corpus_dir, &staging).map_err(|e| e.to_string())?;
+        let crashes = std::path::absolute(self.crash_dir(target)).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(&crashes).map_err(|e| e.to_string())?;
         let mut cmd = Command::new(libfuzzer_binary(&self.opts.repo, target));
-        cmd.arg("-merge=1")
+        // An input that crashes during the merge is saved as a crash file
+        // too, and must land with the others, not in the working directory.
+        cmd.current_dir(&crashes)
+            .arg(format!("-artifact_prefix={}/", crashes.display()))
+            .arg("-merge=1")
             .arg(format!(
                 "-merge_control_file={}",
                 self.work
                     .join(format!("merge-{}-w{}.ctl", target.name(), self.id))
                     .display()
             ))
-            .arg(&staging)
-            .arg(new)
+            .arg(std::path::absolute(&staging).map_err(|e| e.to_string())?)
+            .arg(std::path::absolute(new).map_err(|e| e.to_string())?)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             // Its own group too: the terminal's Ctrl-C must not cut a merge
@@ -543,10 +558,12 @@ pub fn run(engine: &Engine, opts: FuzzOptions) -> Result<FuzzOutcome, FuzzError>
             return Err(FuzzError::Env(format!("{} was not built", bin.display())));
         }
     }
-    let work = opts
-        .out_dir
-        .join("fuzz/work")
-        .join(std::process::id().to_string());
+    // Absolute: libFuzzer runs in the crash directory.
+    let work = std::path::absolute(
+        opts.out_dir
+            .join("fuzz/work")
+            .join(std::process::id().to_string()),
+    )?;
     std::fs::create_dir_all(&work)?;
     let dict = work.join("leafdiff.dict");
     std::fs::write(
