@@ -3,8 +3,10 @@
 
 pub mod bench;
 pub mod call;
+pub mod dict;
 pub mod engine;
 pub mod fuzz;
+pub mod fuzzing;
 pub mod helpers;
 pub mod model;
 pub mod oracle;

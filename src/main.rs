@@ -1,4 +1,4 @@
-//! The `leafdiff` command line: check, repro, info, pin, bench.
+//! The `leafdiff` command line: check, repro, info, pin, bench, dict, fuzz.
 
 use clap::{Parser, Subcommand};
 use leafdiff::engine::case::{Case, DecodeError, Target};
@@ -95,6 +95,36 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         time: u64,
     },
+    /// Print a libFuzzer/AFL++ dictionary of the kernel's constants (type
+    /// numbers, marker bits, PTE bits) as this build's C variants compile them.
+    Dict,
+    /// Run the fuzz targets (libFuzzer or AFL++) on N cores, merge new inputs
+    /// into corpus/, and write one minimized reproducer and KUnit test per
+    /// new finding. Exit 0: no new finding; 1: new findings; 2: usage or
+    /// environment error.
+    Fuzz {
+        /// Seconds to fuzz, in all.
+        #[arg(long, default_value_t = 60)]
+        time: u64,
+        /// Fuzzer processes at once.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+        jobs: u64,
+        /// Targets to fuzz (default: every fuzzing target).
+        #[arg(long, num_args = 1.., value_parser = ["diff_entry", "diff_pte", "props"])]
+        target: Vec<String>,
+        #[arg(long, value_enum, default_value_t = FuzzEngineArg::Libfuzzer)]
+        engine: FuzzEngineArg,
+        /// Directory for reproducers and KUnit files (never overwritten);
+        /// crash files are kept under OUT/fuzz/crashes/.
+        #[arg(long, default_value = "leafdiff-out")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FuzzEngineArg {
+    Libfuzzer,
+    Afl,
 }
 
 fn main() -> ExitCode {
@@ -125,6 +155,14 @@ fn main() -> ExitCode {
         Command::Diff { json } => run_diff(json.as_deref()),
         Command::Pin { refresh } => run_pin(refresh),
         Command::Bench { time } => run_bench(time),
+        Command::Dict => run_dict(),
+        Command::Fuzz {
+            time,
+            jobs,
+            target,
+            engine,
+            out,
+        } => run_fuzz(time, jobs as usize, &target, engine, out),
     };
     match result {
         Ok(code) => code,
@@ -481,4 +519,85 @@ fn run_pin(refresh: bool) -> anyhow::Result<ExitCode> {
 fn run_bench(time: u64) -> anyhow::Result<ExitCode> {
     leafdiff::bench::run(Duration::from_secs(time))?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_dict() -> anyhow::Result<ExitCode> {
+    let engine = engine(Checks::default())?;
+    print!(
+        "{}",
+        leafdiff::dict::render(&leafdiff::dict::entries(&engine.variants))
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_fuzz(
+    time: u64,
+    jobs: usize,
+    targets: &[String],
+    engine_arg: FuzzEngineArg,
+    out: PathBuf,
+) -> anyhow::Result<ExitCode> {
+    use leafdiff::fuzzing::{self, FuzzEngine, FuzzOptions};
+    let targets: Vec<Target> = if targets.is_empty() {
+        Target::ALL.to_vec()
+    } else {
+        Target::ALL
+            .into_iter()
+            .filter(|t| targets.iter().any(|n| n == t.name()))
+            .collect()
+    };
+    let engine = engine(Checks::default())?;
+    let opts = FuzzOptions {
+        time: Duration::from_secs(time),
+        jobs,
+        targets,
+        engine: match engine_arg {
+            FuzzEngineArg::Libfuzzer => FuzzEngine::LibFuzzer,
+            FuzzEngineArg::Afl => FuzzEngine::Afl,
+        },
+        repo: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        out_dir: out,
+        bar: std::io::stderr().is_terminal(),
+    };
+    let engine_name = opts.engine.name();
+    let o = fuzzing::run(&engine, opts)?;
+    println!(
+        "leafdiff fuzz ({engine_name}): {} execs{}",
+        o.execs,
+        if o.interrupted { ", interrupted" } else { "" }
+    );
+    for (target, n) in &o.added {
+        println!("  corpus/{target}: {n} inputs added");
+    }
+    for w in &o.written {
+        println!(
+            "new finding: {}\n  signature: {}\n  {} crash files, after {:.1} s; variants: {}; inputs: {}\n  reproducer: {}\n  KUnit: {}",
+            w.bucket,
+            w.signature,
+            w.crashes,
+            w.after.as_secs_f64(),
+            w.variants.join(", "),
+            w.inputs.join(", "),
+            w.reproducer.display(),
+            w.kunit.display()
+        );
+    }
+    for (bucket, (path, n)) in &o.refound {
+        println!(
+            "known finding found again: {bucket} ({n} crash files; reproducer {})",
+            path.display()
+        );
+    }
+    for (path, why) in &o.unexplained {
+        println!("crash file no finding explains: {} ({why})", path.display());
+    }
+    if o.written.is_empty() && o.unexplained.is_empty() {
+        println!("no new finding");
+    }
+    // An unexplained crash is something new to look at, as a finding is.
+    Ok(if o.written.is_empty() && o.unexplained.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
