@@ -13,7 +13,7 @@
 use crate::oracle::KernelMeta;
 use leafdiff_kernel::extract::index::{Definition, HeaderIndex};
 use leafdiff_kernel::extract::lexer::{brace_delta, logical_lines};
-use leafdiff_kernel::extract::NEEDED_FILES;
+use leafdiff_kernel::extract::read_files;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -372,7 +372,7 @@ pub fn read_root(k: &KernelMeta) -> PathBuf {
 pub fn definitions(k: &KernelMeta) -> Vec<Definition> {
     let root = read_root(k);
     let mut out = Vec::new();
-    for rel in NEEDED_FILES {
+    for rel in read_files() {
         let Ok(src) = std::fs::read_to_string(root.join(rel)) else {
             continue;
         };
