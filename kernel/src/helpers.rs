@@ -84,6 +84,19 @@ impl Sig {
         }
     }
 
+    /// Whether the helper reads a swap entry (`swp_entry_t`/`softleaf_t`).
+    pub fn takes_entry(self) -> bool {
+        matches!(
+            self,
+            Sig::EntryToWord
+                | Sig::EntryToBool
+                | Sig::EntryToSoftleafType
+                | Sig::EntryToEntry
+                | Sig::EntryToPte
+                | Sig::EntryToPage
+        )
+    }
+
     /// Whether the helper reads a page-table word rather than an entry.
     pub fn takes_table_word(self) -> bool {
         matches!(

@@ -83,18 +83,6 @@ fn is_meaning(sig: Sig) -> bool {
     )
 }
 
-fn takes_entry(sig: Sig) -> bool {
-    matches!(
-        sig,
-        Sig::EntryToWord
-            | Sig::EntryToBool
-            | Sig::EntryToSoftleafType
-            | Sig::EntryToEntry
-            | Sig::EntryToPte
-            | Sig::EntryToPage
-    )
-}
-
 /// Answers compared by meaning: softleaf types by enumerator (the oracle
 /// maps them to the model's indices already), the rest by value.
 fn answer(v: &Variant, h: &HelperSpec, args: &Args) -> Option<(u64, bool, bool)> {
@@ -174,7 +162,7 @@ fn compare_pair(
     let ptes = sweep::ptes(engine, p, knobs);
     for h in pv.helper_specs().filter(|h| bv.has_spec(h)) {
         for args in sweep::arguments(h.sig, entries, &ptes, offsets, knobs) {
-            let base_args = if takes_entry(h.sig) {
+            let base_args = if h.sig.takes_entry() {
                 Args {
                     a: on_base(args.a, &pn, &bn),
                     ..args
@@ -187,7 +175,7 @@ fn compare_pair(
                 continue;
             };
             report.compared += 1;
-            let class = if takes_entry(h.sig) {
+            let class = if h.sig.takes_entry() {
                 entry_class(&pn, args.a)
             } else {
                 "-".to_string()
@@ -207,7 +195,7 @@ fn compare_pair(
                     change.example = format!(
                         "{}({}) on {}: {} with the series, {} without",
                         h.name,
-                        if takes_entry(h.sig) {
+                        if h.sig.takes_entry() {
                             pn.entry(args.a)
                         } else {
                             format!("{:#x}", args.a)

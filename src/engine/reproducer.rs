@@ -124,15 +124,7 @@ fn c_arguments(case: &Case, names: &TypeNames) -> (Vec<String>, String) {
 
 /// The `SWP_*` macro naming the type of the case's entry argument, if any.
 fn entry_type_macro(case: &Case, names: &TypeNames) -> Option<String> {
-    let takes_entry = matches!(
-        case.helper.sig,
-        Sig::EntryToWord
-            | Sig::EntryToBool
-            | Sig::EntryToSoftleafType
-            | Sig::EntryToEntry
-            | Sig::EntryToPte
-            | Sig::EntryToPage
-    );
+    let takes_entry = case.helper.sig.takes_entry();
     let name = names.c_name(names.split(case.args.a).0);
     (takes_entry && name.starts_with("SWP_")).then_some(name)
 }
