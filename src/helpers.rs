@@ -46,20 +46,6 @@ pub fn index(helper: &HelperSpec) -> usize {
     i
 }
 
-/// A helper the model knows, with its first prototype, whether or not this
-/// build's kernels define it: for evaluating the model on its own.
-pub fn known_spec(name: &str) -> Option<&'static HelperSpec> {
-    static SPECS: OnceLock<Vec<HelperSpec>> = OnceLock::new();
-    let specs = SPECS.get_or_init(|| {
-        leafdiff_kernel::helpers::KNOWN
-            .iter()
-            .map(|k| k.spec(k.sigs[0]))
-            .collect()
-    });
-    let k = known(name)?;
-    specs.iter().find(|s| s.name == k.name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,14 +47,11 @@ pub enum Sig {
     PteToPte,
     /// `(a = pte_t/pmd_t) -> bool`
     PteToBool,
-    /// `(a = pte_t/pmd_t) -> page`, result is the page's pfn or [`NO_PAGE`].
+    /// `(a = pte_t/pmd_t) -> page`, result is the page's pfn, all ones for NULL.
     PteToPage,
     /// `(a = arch swp_entry_t) -> unsigned long` (`__swp_type`, `__swp_offset`)
     ArchEntryToWord,
 }
-
-/// What a page-returning wrapper answers for a NULL page.
-pub const NO_PAGE: u64 = u64::MAX;
 
 impl Sig {
     /// A stable name for the shape: part of a helper's id in case files, so
