@@ -262,25 +262,21 @@ fn run_check(
 }
 
 fn target_of(file: &std::path::Path, given: Option<&str>) -> anyhow::Result<Target> {
-    let name = given
-        .map(str::to_string)
-        .or_else(|| file.extension().map(|e| e.to_string_lossy().into_owned()))
-        .filter(|n| ["diff_entry", "diff_pte", "props"].contains(&n.as_str()))
+    let by_name = |n: &std::ffi::OsStr| n.to_str().and_then(Target::of_name);
+    given
+        .and_then(Target::of_name)
+        .or_else(|| file.extension().and_then(by_name))
         .or_else(|| {
             file.ancestors()
                 .filter_map(|a| a.file_name())
-                .map(|n| n.to_string_lossy().into_owned())
-                .find(|n| ["diff_entry", "diff_pte", "props"].contains(&n.as_str()))
-        });
-    match name.as_deref() {
-        Some("diff_entry") => Ok(Target::Entry),
-        Some("diff_pte") => Ok(Target::Pte),
-        Some("props") => Ok(Target::Props),
-        _ => anyhow::bail!(
-            "cannot tell which fuzz target {} belongs to: pass --target diff_entry|diff_pte|props",
-            file.display()
-        ),
-    }
+                .find_map(by_name)
+        })
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "cannot tell which fuzz target {} belongs to: pass --target diff_entry|diff_pte|props",
+                file.display()
+            )
+        })
 }
 
 /// What `repro` prints on stdout besides its summary.

@@ -364,23 +364,30 @@ pub fn write_reproducer(dir: &Path, f: &Finding) -> std::io::Result<Option<PathB
         .collect::<Vec<_>>()
         .join("-");
     let slug: String = slug.chars().take(120).collect();
-    let bytes = f.case.to_bytes();
-    let ext = f.case.target.name();
+    write_new(dir, &slug, f.case.target.name(), &f.case.to_bytes()).map(Some)
+}
+
+/// Writes `bytes` as `dir/<stem>.<ext>`, or as `<stem>.<n>.<ext>` when a file
+/// with other contents has the name; a file with the same contents is kept
+/// as it is. Written to a temporary name and renamed, so an interrupt never
+/// leaves half a file.
+pub fn write_new(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
     for n in 0.. {
         let name = if n == 0 {
-            format!("{slug}.{ext}")
+            format!("{stem}.{ext}")
         } else {
-            format!("{slug}.{n}.{ext}")
+            format!("{stem}.{n}.{ext}")
         };
         let path = dir.join(name);
         match std::fs::read(&path) {
-            Ok(existing) if existing == bytes => return Ok(Some(path)),
+            Ok(existing) if existing == bytes => return Ok(path),
             Ok(_) => continue,
             Err(_) => {
-                let tmp = dir.join(format!(".{}.tmp", std::process::id()));
+                let tmp = dir.join(format!(".{stem}.{}.tmp", std::process::id()));
                 std::fs::write(&tmp, bytes)?;
                 std::fs::rename(&tmp, &path)?;
-                return Ok(Some(path));
+                return Ok(path);
             }
         }
     }

@@ -400,8 +400,9 @@ impl Worker {
                 .to_string_lossy()
                 .replace([':', ','], "_");
             let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-            let kept = triage::write_new(&crashes, &format!("afl-{name}"), "crash", &bytes)
-                .map_err(|e| e.to_string())?;
+            let kept =
+                crate::engine::check::write_new(&crashes, &format!("afl-{name}"), "crash", &bytes)
+                    .map_err(|e| e.to_string())?;
             let _ = self.tx.send(Report::Crash(Crash { target, path: kept }));
         }
         for path in corpus::files(&out.join("default/queue")).map_err(|e| e.to_string())? {

@@ -7,7 +7,7 @@
 //! Crash files are only read, never moved or deleted.
 
 use crate::engine::case::{Case, Target};
-use crate::engine::check::write_reproducer;
+use crate::engine::check::{write_new, write_reproducer};
 use crate::engine::minimize::minimize;
 use crate::engine::reproducer;
 use crate::engine::{Engine, Finding};
@@ -62,8 +62,7 @@ fn push_new(list: &mut Vec<String>, item: &str) {
 /// The fuzz target a reproducer file belongs to, from its extension
 /// (`write_reproducer` names files `<slug>.<target>`).
 fn target_by_extension(path: &Path) -> Option<Target> {
-    let ext = path.extension()?.to_str()?;
-    Target::ALL.into_iter().find(|t| t.name() == ext)
+    Target::of_name(path.extension()?.to_str()?)
 }
 
 impl<'e> Triage<'e> {
@@ -194,33 +193,6 @@ impl<'e> Triage<'e> {
         }
         Ok(out)
     }
-}
-
-/// Writes `bytes` as `dir/<stem>.<ext>`, or as `<stem>.<n>.<ext>` when a file
-/// with other contents has the name; a file with the same contents is kept
-/// as it is. Written to a temporary name and renamed, so an interrupt never
-/// leaves half a file.
-pub fn write_new(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
-    for n in 0.. {
-        let name = if n == 0 {
-            format!("{stem}.{ext}")
-        } else {
-            format!("{stem}.{n}.{ext}")
-        };
-        let path = dir.join(name);
-        match std::fs::read(&path) {
-            Ok(existing) if existing == bytes => return Ok(path),
-            Ok(_) => continue,
-            Err(_) => {
-                let tmp = dir.join(format!(".{stem}.{}.tmp", std::process::id()));
-                std::fs::write(&tmp, bytes)?;
-                std::fs::rename(&tmp, &path)?;
-                return Ok(path);
-            }
-        }
-    }
-    unreachable!("some numbered name is free")
 }
 
 #[cfg(test)]
