@@ -10,7 +10,8 @@
 # default toolchain, so it is the binary `cargo test` already built).
 # Then every target in $OUT runs on its unzipped seed corpus with the flags
 # of its .options file; this fails if a target is missing, crashes, reads no
-# input, or (coverage build) writes no profile.
+# input, or (coverage build) writes no profile; the coverage build's
+# binaries then make `leafdiff coverage`'s report from the seeds.
 #
 # Usage: fuzz/oss-fuzz-simulate.sh [SECONDS per target, default 5] [address|coverage...]
 # Builds go to target/oss-fuzz-sim/<sanitizer>, so a second run is incremental.
@@ -131,5 +132,16 @@ for sanitizer in "${sanitizers[@]}"; do
     echo "simulate: $sanitizer build failed:" >&2; tail -n 60 "$tmp/build-$sanitizer.log" >&2; exit 1; }
   echo "simulate: $sanitizer build in $((SECONDS - start)) s: $(cd "$out" && ls | tr '\n' ' ')"
   run_targets "$out" "$sanitizer"
+  if [[ $sanitizer == coverage ]]; then
+    # The report a coverage job makes, from these binaries and seeds; it
+    # fails if the binaries carry no coverage of the kernel's C.
+    corpora=()
+    for t in "${expected[@]}"; do corpora+=(--corpus "$t=$tmp/seeds-coverage-$t"); done
+    summary=$(cargo run --locked --quiet --bin leafdiff -- coverage --binaries "$out" \
+      "${corpora[@]}" --out "$tmp/report") || { echo "simulate: leafdiff coverage failed" >&2; exit 1; }
+    grep -Eq 'kernel C lines [0-9.]+% \([1-9]' <<<"$summary" ||
+      { echo "simulate: no line of the kernel's C covered: $summary" >&2; exit 1; }
+    echo "simulate: $summary"
+  fi
 done
 echo "simulate: every target built and ran for ${sanitizers[*]}"

@@ -1,4 +1,4 @@
-//! The `leafdiff` command line: check, repro, info, pin, bench, dict, fuzz.
+//! The `leafdiff` command line: check, repro, info, diff, pin, bench, dict, fuzz, coverage.
 
 use clap::{Parser, Subcommand};
 use leafdiff::engine::case::{Case, DecodeError, Target};
@@ -119,6 +119,28 @@ enum Command {
         #[arg(long, default_value = "leafdiff-out")]
         out: PathBuf,
     },
+    /// Line and branch coverage of the kernel's helpers (the C under test)
+    /// and of the model, from the corpus: an HTML report under
+    /// OUT/coverage/html/ and a one-line summary. Builds the fuzz targets
+    /// with LLVM coverage instrumentation (nightly, clang, llvm-cov and
+    /// llvm-profdata 19 or newer: `scripts/setup --fuzz`). Exit 0: report
+    /// written; 2: a tool, build or corpus problem.
+    Coverage {
+        /// Targets to measure (default: every fuzzing target).
+        #[arg(long, num_args = 1.., conflicts_with = "corpus", value_parser = ["diff_entry", "diff_pte", "props"])]
+        target: Vec<String>,
+        /// A corpus to read instead of corpus/TARGET and
+        /// corpus/regressions/TARGET: a libFuzzer corpus directory or an
+        /// AFL++ output directory (its queues are read). Repeatable.
+        #[arg(long, value_name = "TARGET=DIR")]
+        corpus: Vec<String>,
+        /// Use the coverage-instrumented targets in DIR (an OSS-Fuzz
+        /// SANITIZER=coverage $OUT) instead of building them.
+        #[arg(long, value_name = "DIR")]
+        binaries: Option<PathBuf>,
+        #[arg(long, default_value = "leafdiff-out")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -163,6 +185,12 @@ fn main() -> ExitCode {
             engine,
             out,
         } => run_fuzz(time, jobs as usize, &target, engine, out),
+        Command::Coverage {
+            target,
+            corpus,
+            binaries,
+            out,
+        } => run_coverage(&target, &corpus, binaries, out),
     };
     match result {
         Ok(code) => code,
@@ -534,14 +562,7 @@ fn run_fuzz(
     out: PathBuf,
 ) -> anyhow::Result<ExitCode> {
     use leafdiff::fuzzing::{self, FuzzEngine, FuzzOptions};
-    let targets: Vec<Target> = if targets.is_empty() {
-        Target::ALL.to_vec()
-    } else {
-        Target::ALL
-            .into_iter()
-            .filter(|t| targets.iter().any(|n| n == t.name()))
-            .collect()
-    };
+    let targets = targets_named(targets);
     let engine = engine(Checks::default())?;
     let opts = FuzzOptions {
         time: Duration::from_secs(time),
@@ -596,4 +617,57 @@ fn run_fuzz(
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The targets named (every fuzzing target when none is).
+fn targets_named(names: &[String]) -> Vec<Target> {
+    Target::ALL
+        .into_iter()
+        .filter(|t| names.is_empty() || names.iter().any(|n| n == t.name()))
+        .collect()
+}
+
+fn run_coverage(
+    targets: &[String],
+    corpus: &[String],
+    binaries: Option<PathBuf>,
+    out: PathBuf,
+) -> anyhow::Result<ExitCode> {
+    use leafdiff::fuzzing::coverage::{self, CoverageOptions};
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut corpora: Vec<(Target, Vec<PathBuf>)> = Vec::new();
+    for item in corpus {
+        let (name, dir) = item.split_once('=').ok_or_else(|| {
+            anyhow::anyhow!("--corpus {item}: give TARGET=DIR, e.g. diff_entry=corpus/diff_entry")
+        })?;
+        let target = Target::of_name(name).ok_or_else(|| {
+            anyhow::anyhow!(
+                "--corpus {item}: {name} is not a fuzzing target (diff_entry, diff_pte, props)"
+            )
+        })?;
+        match corpora.iter_mut().find(|(t, _)| *t == target) {
+            Some((_, dirs)) => dirs.push(PathBuf::from(dir)),
+            None => corpora.push((target, vec![PathBuf::from(dir)])),
+        }
+    }
+    if corpora.is_empty() {
+        corpora = targets_named(targets)
+            .into_iter()
+            .map(|t| {
+                let dirs = [
+                    repo.join("corpus").join(t.name()),
+                    repo.join("corpus/regressions").join(t.name()),
+                ];
+                (t, dirs.into_iter().filter(|d| d.is_dir()).collect())
+            })
+            .collect();
+    }
+    let summary = coverage::run(&CoverageOptions {
+        repo,
+        corpora,
+        binaries,
+        out_dir: out,
+    })?;
+    println!("{summary}");
+    Ok(ExitCode::SUCCESS)
 }

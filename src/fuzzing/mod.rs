@@ -12,6 +12,7 @@
 //! `<out>/fuzz/crashes/<target>/` and never deleted.
 
 pub mod corpus;
+pub mod coverage;
 pub mod triage;
 
 use crate::engine::case::Target;
