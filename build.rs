@@ -12,7 +12,6 @@ use leafdiff_kernel::settings::{Matrix, Settings, ENV_VARS};
 use leafdiff_kernel::{wrapper, Provenance};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 struct Variant {
     kernel: usize,
@@ -133,7 +132,7 @@ fn base_build(manifest: &Path) -> cc::Build {
         .include(manifest.join("csrc"));
     if std::env::var_os("CARGO_CFG_FUZZING").is_some() {
         if std::env::var_os("CC").is_none() {
-            b.compiler(find_clang());
+            b.compiler(leafdiff_kernel::compiler::clang());
         }
         b.flag(coverage_flag());
     }
@@ -149,13 +148,6 @@ fn coverage_flag() -> &'static str {
     } else {
         "-fsanitize=fuzzer-no-link"
     }
-}
-
-fn find_clang() -> &'static str {
-    ["clang-19", "clang"]
-        .into_iter()
-        .find(|c| Command::new(c).arg("--version").output().is_ok())
-        .unwrap_or("clang")
 }
 
 fn compile_all(

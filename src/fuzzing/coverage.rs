@@ -221,14 +221,6 @@ fn llvm_tool(name: &str) -> Result<PathBuf, FuzzError> {
     }
 }
 
-/// clang-19 (what `scripts/setup` installs), else clang.
-fn clang() -> &'static str {
-    ["clang-19", "clang"]
-        .into_iter()
-        .find(|c| Command::new(c).arg("--version").output().is_ok())
-        .unwrap_or("clang")
-}
-
 /// Builds the fuzz targets with coverage instrumentation under
 /// target/coverage; returns the directory of the binaries.
 fn build(repo: &Path, work: &Path) -> Result<PathBuf, FuzzError> {
@@ -257,7 +249,7 @@ fn build(repo: &Path, work: &Path) -> Result<PathBuf, FuzzError> {
     // CFLAGS reach every crate's C (ring's too), so the compiler must be
     // one that takes clang's coverage flags.
     if std::env::var_os("CC").is_none() {
-        cmd.env("CC", clang());
+        cmd.env("CC", leafdiff_kernel::compiler::clang());
     }
     eprintln!(
         "leafdiff: building the fuzz targets with coverage instrumentation in {}",
