@@ -310,27 +310,89 @@ fn a_kernel_tree_given_as_a_path_builds_and_shows_no_divergence() {
     });
 }
 
-/// The newest 7.2 (which spells `pte_swp_uffd` as `pte_swp_uffd_wp` and has
-/// `CONFIG_ARCH_ENABLE_THP_MIGRATION`) and the default 7.3, in one binary:
-/// the model fits both, and config-independent helpers agree across them.
+/// Planted in a kernel before leafops.h (ARCHITECTURE.md §8): 6.12's
+/// `is_pfn_swap_entry()` forgets device-exclusive entries.
+const OLD_KERNEL_BUG: &str = "pfn-entry-forgets-device-exclusive-6.12.patch";
+
+/// The planted 6.12 bug is found and named, with the pfn reads that
+/// VM_BUG_ON because of it as its consequences, and its KUnit reproducer
+/// compiles against 6.12's own headers (no leafops.h there) and fails.
+/// Returns that KUnit file and the reproducer, for the clean kernel.
+fn old_kernel_bug_is_found_and_reproduced(tmp: &Path) -> (String, PathBuf) {
+    with_kernel_build(Some("6.12"), &[OLD_KERNEL_BUG], |b| {
+        let (code, report) = b.check(tmp, &["--sweep-only"]);
+        assert_eq!(code, 1, "{report:#}");
+        assert_causes(&report, &["is_pfn_swap_entry"]);
+        let f = finding(&report, "is_pfn_swap_entry");
+        assert_eq!(
+            strings(&f["inputs"]),
+            ["SWP_DEVICE_EXCLUSIVE_WRITE", "SWP_DEVICE_EXCLUSIVE_READ"]
+        );
+        for h in ["swp_offset_pfn", "pfn_swap_entry_to_page"] {
+            let c = finding(&report, h);
+            assert_eq!(c["how"], "bug", "{c:#}");
+            assert_eq!(c["root_cause"], "is_pfn_swap_entry", "{c:#}");
+        }
+        let repro = PathBuf::from(f["reproducer"].as_str().unwrap());
+        let (code, kunit) = b.repro(&repro, &["--kunit"]);
+        assert_eq!(code, 1, "{kunit}");
+        assert!(
+            kunit.contains("#include <linux/swapops.h>")
+                && !kunit.contains("leafops.h")
+                && kunit.contains("swp_entry(SWP_DEVICE_EXCLUSIVE_WRITE, 0x0UL)")
+                && kunit.contains("KUNIT_EXPECT_TRUE(test, !!is_pfn_swap_entry(entry));"),
+            "{kunit}"
+        );
+        let (_, c_program) = b.repro(&repro, &["--c"]);
+        let (code, out) = run_kunit(&kunit, &c_program, tmp, &[]);
+        assert_eq!(code, 1, "the KUnit test passes on the buggy kernel:\n{out}");
+        // Kept beside the build: the clean kernels' build replays it.
+        let kept = tmp.join("old-kernel-bug.diff_entry");
+        std::fs::copy(&repro, &kept).unwrap();
+        (kunit, kept)
+    })
+}
+
+/// Every generation in one binary (ARCHITECTURE.md §8): Debian's 6.1 and
+/// 6.12 (before leafops.h), the newest 7.2 (which spells `pte_swp_uffd` as
+/// `pte_swp_uffd_wp`) and the default 7.3. The model fits all four, every
+/// helper of the old kernels is modelled, and the planted 6.12 bug's KUnit
+/// test passes on the real 6.12 headers.
 #[test]
-fn kernels_7_2_and_7_3_in_one_build_show_no_divergence() {
-    let built = try_kernel_build(Some("7.2,7.3"), &[], |b| {
+fn every_generation_in_one_build_shows_no_divergence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (kunit, repro) = old_kernel_bug_is_found_and_reproduced(tmp.path());
+    let built = try_kernel_build(Some("6.1,6.12,7.2,7.3"), &[], |b| {
         let info = String::from_utf8_lossy(&b.run(&["info"]).stdout).into_owned();
         for want in [
-            "kernel k0: Debian linux-headers-7.2.",
-            "kernel k1: Debian linux-headers-7.3",
+            "kernel k0: Debian linux-headers-6.1.",
+            "kernel k1: Debian linux-headers-6.12.",
+            "kernel k2: Debian linux-headers-7.2.",
+            "kernel k3: Debian linux-headers-7.3",
         ] {
             assert!(info.contains(want), "{want}:\n{info}");
         }
-        let tmp = tempfile::tempdir().unwrap();
-        let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
+        for old in ["6.1.", "6.12."] {
+            let line = info
+                .lines()
+                .find(|l| l.starts_with("helpers of ") && l.contains(old))
+                .unwrap_or_else(|| panic!("no helper line for {old}:\n{info}"));
+            assert!(line.contains(" 0 not modelled"), "{line}");
+        }
+        let out = tempfile::tempdir().unwrap();
+        let (code, report) = b.check(out.path(), &["--sweep-only"]);
         assert_eq!(code, 0, "{report:#}");
         let variants = strings(&report["variants"]);
-        assert!(
-            variants.iter().any(|v| v.starts_with("k0:"))
-                && variants.iter().any(|v| v.starts_with("k1:"))
-        );
+        for k in ["k0:", "k1:", "k2:", "k3:"] {
+            assert!(variants.iter().any(|v| v.starts_with(k)), "{k}");
+        }
+        // The planted bug's case runs on the real 6.12, agrees, and its
+        // KUnit test passes there.
+        let (code, shown) = b.repro(&repro, &[]);
+        assert_eq!(code, 0, "{shown}");
+        let (_, clean_c) = b.repro(&repro, &["--c"]);
+        let (code, out) = run_kunit(&kunit, &clean_c, tmp.path(), &[]);
+        assert_eq!(code, 0, "the KUnit test fails on the real 6.12:\n{out}");
     });
     match built {
         Ok(()) => {}
@@ -338,12 +400,14 @@ fn kernels_7_2_and_7_3_in_one_build_show_no_divergence() {
         // suite whose signed release has expired is refused (as apt refuses
         // it); either ends this comparison, not the build's correctness.
         Err(e)
-            if e.contains("no linux-headers-*-common package for Debian version 7.")
+            if e.contains("no linux-headers-*-common package for Debian version")
                 || e.contains("(its Valid-Until)") =>
         {
-            eprintln!("skipped: the Debian archive no longer validly serves 7.2 or 7.3:\n{e}")
+            eprintln!(
+                "skipped: the Debian archive no longer validly serves one of the kernels:\n{e}"
+            )
         }
-        Err(e) => panic!("building leafdiff with 7.2 and 7.3 failed:\n{e}"),
+        Err(e) => panic!("building leafdiff with every generation failed:\n{e}"),
     }
 }
 
