@@ -254,11 +254,13 @@ fn run_check(
             json.display()
         );
     }
-    Ok(if r.findings.is_empty() && r.build_findings.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(
+        if r.findings.is_empty() && r.build_findings.is_empty() && r.across_versions.agree() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        },
+    )
 }
 
 fn target_of(file: &std::path::Path, given: Option<&str>) -> anyhow::Result<Target> {

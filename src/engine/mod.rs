@@ -3,6 +3,7 @@
 //! and names each finding by a stable signature. `check`, the fuzz targets
 //! and the corpus replay all go through `Engine::run`.
 
+pub mod across;
 pub mod case;
 pub mod causes;
 pub mod check;

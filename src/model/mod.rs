@@ -17,12 +17,14 @@
 //! * `arch_x86_64`: PTE/PMD bits and the arch swap-entry codec;
 //! * `pagetable`: entries in and out of PTEs/PMDs, swap PTE flags;
 //! * `constants`: every macro constant under test;
-//! * `static_checks`: which configs the headers should refuse to compile.
+//! * `static_checks`: which configs the headers should refuse to compile;
+//! * `lineage`: one meaning's spellings across generations, and its changes.
 
 pub mod arch_x86_64;
 pub mod classify;
 pub mod constants;
 pub mod entries;
+pub mod lineage;
 pub mod pagetable;
 pub mod static_checks;
 pub mod swapops;
@@ -92,7 +94,7 @@ impl Generation {
     pub fn name(self) -> &'static str {
         match self {
             Generation::SwapinError => "swapops.h with SWP_SWAPIN_ERROR",
-            Generation::Swapops => "swapops.h",
+            Generation::Swapops => "swapops.h without SWP_SWAPIN_ERROR",
             Generation::Softleaf => "leafops.h",
         }
     }

@@ -84,6 +84,17 @@ impl SwpKind {
         }
     }
 
+    /// The type a later generation that lacks this one records the same
+    /// entries as: 7.2 merged the two device-exclusive types.
+    pub fn merged_into(self) -> Option<SwpKind> {
+        match self {
+            SwpKind::DeviceExclusiveRead | SwpKind::DeviceExclusiveWrite => {
+                Some(SwpKind::DeviceExclusive)
+            }
+            _ => None,
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<SwpKind> {
         SwpKind::ALL.into_iter().find(|k| k.name() == name)
     }
