@@ -34,6 +34,8 @@ fn fixture(name: &str) -> String {
 /// fixtures are patches against it); with none, on the kernel under test.
 struct Build {
     binary: PathBuf,
+    /// `LEAFDIFF_VARIANTS` for its runs, when narrowed.
+    variants: Option<String>,
 }
 
 fn with_build<T>(patches: &[&str], body: impl FnOnce(&Build) -> T) -> T {
@@ -100,6 +102,7 @@ fn try_build<T>(
     }
     Ok(body(&Build {
         binary: target_dir.join("release/leafdiff"),
+        variants: None,
     }))
 }
 
@@ -116,10 +119,20 @@ impl Build {
 
     /// Runs leafdiff whatever its exit status.
     fn run_any(&self, args: &[&str]) -> Output {
-        Command::new(&self.binary)
-            .args(args)
-            .output()
-            .expect("leafdiff runs")
+        let mut cmd = Command::new(&self.binary);
+        match &self.variants {
+            Some(v) => cmd.env("LEAFDIFF_VARIANTS", v),
+            None => cmd.env_remove("LEAFDIFF_VARIANTS"),
+        };
+        cmd.args(args).output().expect("leafdiff runs")
+    }
+
+    /// The same binary, its runs narrowed to `variants` (`LEAFDIFF_VARIANTS`).
+    fn narrowed(&self, variants: &str) -> Build {
+        Build {
+            binary: self.binary.clone(),
+            variants: Some(variants.to_string()),
+        }
     }
 
     fn info(&self) -> String {
@@ -317,9 +330,24 @@ const OLD_KERNEL_BUG: &str = "pfn-entry-forgets-device-exclusive-6.12.patch";
 /// The planted 6.12 bug is found and named, with the pfn reads that
 /// VM_BUG_ON because of it as its consequences, and its KUnit reproducer
 /// compiles against 6.12's own headers (no leafops.h there) and fails.
-/// Returns that KUnit file and the reproducer, for the clean kernel.
-fn old_kernel_bug_is_found_and_reproduced(tmp: &Path) -> (String, PathBuf) {
+/// What the planted 6.12 bug leaves for the clean kernel and the bisection.
+struct OldKernelBug {
+    kunit: String,
+    /// Its reproducer, and its signature as `check` printed it.
+    repro: PathBuf,
+    signature: String,
+    /// The 6.12 tree it was planted in.
+    tree: PathBuf,
+}
+
+fn old_kernel_bug_is_found_and_reproduced(tmp: &Path) -> OldKernelBug {
     with_kernel_build(Some("6.12"), &[OLD_KERNEL_BUG], |b| {
+        let info = b.info();
+        let tree = info
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("root: "))
+            .map(PathBuf::from)
+            .expect("info names the tree");
         let (code, report) = b.check(tmp, &["--sweep-only"]);
         assert_eq!(code, 1, "{report:#}");
         assert_causes(&report, &["is_pfn_swap_entry"]);
@@ -349,20 +377,65 @@ fn old_kernel_bug_is_found_and_reproduced(tmp: &Path) -> (String, PathBuf) {
         // Kept beside the build: the clean kernels' build replays it.
         let kept = tmp.join("old-kernel-bug.diff_entry");
         std::fs::copy(&repro, &kept).unwrap();
-        (kunit, kept)
+        OldKernelBug {
+            kunit,
+            repro: kept,
+            signature: f["signature"].as_str().unwrap().to_string(),
+            tree,
+        }
     })
+}
+
+/// Three trees of the 6.12 headers leafdiff reads, as versions 6.12.201,
+/// .202 and .203, with the planted bug in the last two: a change across
+/// three versions that bisect must pin to .202.
+fn planted_range(from: &Path, dir: &Path) -> Vec<PathBuf> {
+    (201..=203)
+        .map(|sublevel| {
+            let tree = dir.join(format!("linux-6.12.{sublevel}"));
+            for rel in leafdiff_kernel::extract::read_files() {
+                if from.join(rel).is_file() {
+                    std::fs::create_dir_all(tree.join(rel).parent().unwrap()).unwrap();
+                    std::fs::copy(from.join(rel), tree.join(rel)).unwrap();
+                }
+            }
+            std::fs::write(
+                tree.join("Makefile"),
+                format!("VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = {sublevel}\nEXTRAVERSION =\n"),
+            )
+            .unwrap();
+            if sublevel > 201 {
+                let applied = Command::new("git")
+                    .args(["apply", &fixture(OLD_KERNEL_BUG)])
+                    .current_dir(&tree)
+                    .output()
+                    .expect("git runs");
+                assert!(applied.status.success(), "{applied:?}");
+            }
+            tree
+        })
+        .collect()
 }
 
 /// Every generation in one binary (ARCHITECTURE.md §8): Debian's 6.1 and
 /// 6.12 (before leafops.h), the newest 7.2 (which spells `pte_swp_uffd` as
 /// `pte_swp_uffd_wp`) and the default 7.3. The model fits all four, every
-/// helper of the old kernels is modelled, and the planted 6.12 bug's KUnit
-/// test passes on the real 6.12 headers.
+/// helper of the old kernels is modelled, every pair of them agrees but for
+/// the changes the model names, and the planted 6.12 bug's KUnit test
+/// passes on the real 6.12 headers. The same build holds the planted range
+/// (k4..k6): the cross-version check finds the change, and bisect pins it.
 #[test]
 fn every_generation_in_one_build_shows_no_divergence() {
     let tmp = tempfile::tempdir().unwrap();
-    let (kunit, repro) = old_kernel_bug_is_found_and_reproduced(tmp.path());
-    let built = try_kernel_build(Some("6.1,6.12,7.2,7.3"), &[], |b| {
+    let bug = old_kernel_bug_is_found_and_reproduced(tmp.path());
+    let range = planted_range(&bug.tree, tmp.path());
+    let kernels: Vec<String> = ["6.1", "6.12", "7.2", "7.3"]
+        .into_iter()
+        .map(String::from)
+        .chain(range.iter().map(|t| t.display().to_string()))
+        .collect();
+    let built = try_kernel_build(Some(&kernels.join(",")), &[], |all| {
+        let b = &all.narrowed("k0,k1,k2,k3");
         let info = String::from_utf8_lossy(&b.run(&["info"]).stdout).into_owned();
         for want in [
             "kernel k0: Debian linux-headers-6.1.",
@@ -386,13 +459,76 @@ fn every_generation_in_one_build_shows_no_divergence() {
         for k in ["k0:", "k1:", "k2:", "k3:"] {
             assert!(variants.iter().any(|v| v.starts_with(k)), "{k}");
         }
+        // Every pair of the four kernels, and the changes the model names
+        // shown where they were made: 6.12's is_writable_migration_entry
+        // and 7.x's softleaf_is_migration_write differ only in warning.
+        let across = &report["across_versions"];
+        assert_eq!(across["pairs"], 6, "{across:#}");
+        assert!(strings(&across["disagreements"]).is_empty(), "{across:#}");
+        let changes = strings(&across["changes"]);
+        let change = |start: &str| {
+            changes
+                .iter()
+                .find(|c| c.starts_with(start))
+                .unwrap_or_else(|| panic!("no change {start}:\n{across:#}"))
+                .to_string()
+        };
+        let write = change("`is_writable_migration_entry` → `softleaf_is_migration_write`: softleaf_type() classifies first");
+        assert!(
+            write.contains("(warning; made by leafops.h") && write.contains("6.12."),
+            "{write}"
+        );
+        let pfn = change("`swp_offset_pfn` → `softleaf_to_pfn`: reading the pfn");
+        assert!(pfn.contains("(BUG;"), "{pfn}");
+        let marker = change("`pte_marker_get` → `pte_marker_get`: markers exist in every config");
+        assert!(marker.contains("here first in 6.12."), "{marker}");
         // The planted bug's case runs on the real 6.12, agrees, and its
         // KUnit test passes there.
-        let (code, shown) = b.repro(&repro, &[]);
+        let (code, shown) = b.repro(&bug.repro, &[]);
         assert_eq!(code, 0, "{shown}");
-        let (_, clean_c) = b.repro(&repro, &["--c"]);
-        let (code, out) = run_kunit(&kunit, &clean_c, tmp.path(), &[]);
+        let (_, clean_c) = b.repro(&bug.repro, &["--c"]);
+        let (code, out) = run_kunit(&bug.kunit, &clean_c, tmp.path(), &[]);
         assert_eq!(code, 0, "the KUnit test fails on the real 6.12:\n{out}");
+
+        // The planted range: .201 and .202, .201 and .203 disagree (every
+        // pair is compared, not only neighbours); .202 and .203 agree.
+        let planted = all.narrowed("k4,k5,k6");
+        let range_out = tempfile::tempdir().unwrap();
+        let (code, report) = planted.check(range_out.path(), &["--sweep-only"]);
+        assert_eq!(code, 1, "{report:#}");
+        let across = strings(&report["across_versions"]["disagreements"]);
+        for pair in [
+            "on 6.12.201 and `is_pfn_swap_entry` on 6.12.202",
+            "on 6.12.201 and `is_pfn_swap_entry` on 6.12.203",
+        ] {
+            assert!(
+                across.iter().any(|d| d.contains(pair)),
+                "{pair}: {across:#?}"
+            );
+        }
+        assert!(
+            !across.iter().any(|d| d.contains("6.12.202 and")),
+            "{across:#?}"
+        );
+        // Bisect pins the planted change to .202, by reproducer and by
+        // signature, and shows the hunk that made it. (Kernels of one
+        // series in one build are told apart by bisect and the cross-version
+        // check only: a case names its kernel by series.)
+        for wanted in [bug.repro.display().to_string(), bug.signature.clone()] {
+            let out = planted.run_any(&["bisect", &wanted]);
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(out.status.code(), Some(0), "{text}");
+            assert!(
+                text.contains("range: good up to k4 ") && text.contains(", bad from k5 "),
+                "{text}"
+            );
+            assert!(
+                text.contains(
+                    "-\t       is_device_exclusive_entry(entry) || is_hwpoison_entry(entry);"
+                ) && text.contains("+\t       is_hwpoison_entry(entry);"),
+                "{text}"
+            );
+        }
     });
     match built {
         Ok(()) => {}
