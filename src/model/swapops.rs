@@ -19,6 +19,9 @@ use super::Ctx;
 use crate::call::{Outcome, Page};
 use leafdiff_kernel::config::ConfigOption;
 
+/// The migration types (`is_migration_entry`).
+const MIGRATION_KINDS: &[SwpKind] = &[MigrationRead, MigrationReadExclusive, MigrationWrite];
+
 /// The types whose entries hold a pfn in their offset (`is_pfn_swap_entry`):
 /// migration, device private, device exclusive, hardware poison.
 const PFN_KINDS: &[SwpKind] = &[
@@ -34,10 +37,7 @@ const PFN_KINDS: &[SwpKind] = &[
 
 /// `(entry) -> bool` helpers that are true exactly for entries of these types.
 pub const TYPE_TESTS: &[(&str, &[SwpKind])] = &[
-    (
-        "is_migration_entry",
-        &[MigrationRead, MigrationReadExclusive, MigrationWrite],
-    ),
+    ("is_migration_entry", MIGRATION_KINDS),
     ("is_readable_migration_entry", &[MigrationRead]),
     (
         "is_readable_exclusive_migration_entry",
@@ -181,9 +181,8 @@ impl Ctx<'_> {
     /// (answered as that pfn); a migration entry may only be followed while
     /// its page is locked, which is a `BUG_ON`.
     fn pfn_swap_entry_to_page(&self, e: SwpEntry, page: &Page) -> Outcome {
-        let migration = type_test("is_migration_entry").unwrap_or_default();
         self.swp_offset_pfn(e)
-            .bugged_if(self.is_type(e, migration) && !page.locked)
+            .bugged_if(self.is_type(e, MIGRATION_KINDS) && !page.locked)
     }
 
     /// `pte_marker_get`: the marker bits of the offset, whatever the type;
@@ -228,10 +227,9 @@ impl Ctx<'_> {
     /// entry (a none PMD decodes to type 0, which is none); never without
     /// THP migration.
     fn is_pmd_migration_entry(&self, pmd: Pmd) -> bool {
-        let migration = type_test("is_migration_entry").unwrap_or_default();
         self.has(ConfigOption::PmdSoftleaves)
             && !pmd.present()
-            && self.is_type(self.pmd_to_swp_entry(pmd), migration)
+            && self.is_type(self.pmd_to_swp_entry(pmd), MIGRATION_KINDS)
     }
 }
 
