@@ -1,4 +1,4 @@
-//! The `leafdiff` command line: check, repro, info, diff, pin, bench, dict, fuzz, coverage.
+//! The `leafdiff` command line: check, repro, bisect, info, diff, pin, bench, dict, fuzz, coverage.
 
 use clap::{Parser, Subcommand};
 use leafdiff::engine::case::{Case, DecodeError, Target};
@@ -70,6 +70,20 @@ enum Command {
         #[arg(long)]
         kunitconfig: bool,
         /// Fuzz target the file belongs to (default: from its extension or directory).
+        #[arg(long, value_parser = ["diff_entry", "diff_pte", "props"])]
+        target: Option<String>,
+    },
+    /// The first kernel of the build (in LEAFDIFF_KERNEL's order, oldest
+    /// first; LEAFDIFF_VARIANTS narrows it) where a finding appears, and the
+    /// header hunks that differ from the last kernel without it. Build with
+    /// the range: `LEAFDIFF_KERNEL=6.1,6.12,7.2,7.3 cargo build --release`.
+    /// Exit 0: pinned to a kernel; 1: it appears on none; 2: usage or
+    /// environment error; 3: the case runs on no kernel of the build.
+    Bisect {
+        /// A reproducer, corpus or crash file, or a signature as `check`
+        /// prints it (`helper | variant | input | how`; the variant is ignored).
+        finding: String,
+        /// Fuzz target a crash file belongs to (default: from its extension or directory).
         #[arg(long, value_parser = ["diff_entry", "diff_pte", "props"])]
         target: Option<String>,
     },
@@ -173,6 +187,7 @@ fn main() -> ExitCode {
             kunitconfig,
             target,
         } => run_repro(&file, Form::of(kunit, c, kunitconfig), target.as_deref()),
+        Command::Bisect { finding, target } => run_bisect(&finding, target.as_deref()),
         Command::Info => run_info(),
         Command::Diff { json } => run_diff(json.as_deref()),
         Command::Pin { refresh } => run_pin(refresh),
@@ -282,11 +297,13 @@ fn run_check(
             json.display()
         );
     }
-    Ok(if r.findings.is_empty() && r.build_findings.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(
+        if r.findings.is_empty() && r.build_findings.is_empty() && r.across_versions.agree() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        },
+    )
 }
 
 fn target_of(file: &std::path::Path, given: Option<&str>) -> anyhow::Result<Target> {
@@ -325,6 +342,45 @@ impl Form {
             _ => Form::Summary,
         }
     }
+}
+
+fn run_bisect(finding: &str, target: Option<&str>) -> anyhow::Result<ExitCode> {
+    use leafdiff::engine::bisect::{bisect, Wanted};
+    let file = std::path::Path::new(finding);
+    let wanted = if file.is_file() {
+        let bytes = std::fs::read(file)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+        match Case::from_bytes(target_of(file, target)?, &bytes) {
+            Err(e @ (DecodeError::NotInBuild { .. } | DecodeError::Arch { .. })) => {
+                println!("{}: {e}", file.display());
+                return Ok(ExitCode::from(NOT_APPLICABLE));
+            }
+            decoded => {
+                Wanted::Case(decoded.map_err(|e| {
+                    anyhow::anyhow!("{} is not a leafdiff case: {e}", file.display())
+                })?)
+            }
+        }
+    } else {
+        Wanted::signature(finding).ok_or_else(|| {
+            anyhow::anyhow!(
+                "`{finding}` is neither a file nor a signature: give a reproducer, corpus or crash file (leafdiff-out/...), or a signature as check prints it (`helper | variant | input | how`)"
+            )
+        })?
+    };
+    let engine = engine(Checks::default())?;
+    let result = bisect(&engine, &wanted)?;
+    println!("{}", result.to_text(finding));
+    Ok(
+        match (
+            result.first_bad,
+            result.verdicts.iter().all(|v| v.appears.is_none()),
+        ) {
+            (Some(_), _) => ExitCode::SUCCESS,
+            (None, true) => ExitCode::from(NOT_APPLICABLE),
+            (None, false) => ExitCode::from(1),
+        },
+    )
 }
 
 fn run_repro(file: &std::path::Path, form: Form, target: Option<&str>) -> anyhow::Result<ExitCode> {

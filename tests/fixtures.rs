@@ -34,6 +34,8 @@ fn fixture(name: &str) -> String {
 /// fixtures are patches against it); with none, on the kernel under test.
 struct Build {
     binary: PathBuf,
+    /// `LEAFDIFF_VARIANTS` for its runs, when narrowed.
+    variants: Option<String>,
 }
 
 fn with_build<T>(patches: &[&str], body: impl FnOnce(&Build) -> T) -> T {
@@ -100,6 +102,7 @@ fn try_build<T>(
     }
     Ok(body(&Build {
         binary: target_dir.join("release/leafdiff"),
+        variants: None,
     }))
 }
 
@@ -116,10 +119,20 @@ impl Build {
 
     /// Runs leafdiff whatever its exit status.
     fn run_any(&self, args: &[&str]) -> Output {
-        Command::new(&self.binary)
-            .args(args)
-            .output()
-            .expect("leafdiff runs")
+        let mut cmd = Command::new(&self.binary);
+        match &self.variants {
+            Some(v) => cmd.env("LEAFDIFF_VARIANTS", v),
+            None => cmd.env_remove("LEAFDIFF_VARIANTS"),
+        };
+        cmd.args(args).output().expect("leafdiff runs")
+    }
+
+    /// The same binary, its runs narrowed to `variants` (`LEAFDIFF_VARIANTS`).
+    fn narrowed(&self, variants: &str) -> Build {
+        Build {
+            binary: self.binary.clone(),
+            variants: Some(variants.to_string()),
+        }
     }
 
     fn info(&self) -> String {
@@ -310,27 +323,212 @@ fn a_kernel_tree_given_as_a_path_builds_and_shows_no_divergence() {
     });
 }
 
-/// The newest 7.2 (which spells `pte_swp_uffd` as `pte_swp_uffd_wp` and has
-/// `CONFIG_ARCH_ENABLE_THP_MIGRATION`) and the default 7.3, in one binary:
-/// the model fits both, and config-independent helpers agree across them.
+/// Planted in a kernel before leafops.h (ARCHITECTURE.md §8): 6.12's
+/// `is_pfn_swap_entry()` forgets device-exclusive entries.
+const OLD_KERNEL_BUG: &str = "pfn-entry-forgets-device-exclusive-6.12.patch";
+
+/// The planted 6.12 bug is found and named, with the pfn reads that
+/// VM_BUG_ON because of it as its consequences, and its KUnit reproducer
+/// compiles against 6.12's own headers (no leafops.h there) and fails.
+/// What the planted 6.12 bug leaves for the clean kernel and the bisection.
+struct OldKernelBug {
+    kunit: String,
+    /// Its reproducer, and its signature as `check` printed it.
+    repro: PathBuf,
+    signature: String,
+    /// The 6.12 tree it was planted in.
+    tree: PathBuf,
+}
+
+fn old_kernel_bug_is_found_and_reproduced(tmp: &Path) -> OldKernelBug {
+    with_kernel_build(Some("6.12"), &[OLD_KERNEL_BUG], |b| {
+        let info = b.info();
+        let tree = info
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("root: "))
+            .map(PathBuf::from)
+            .expect("info names the tree");
+        let (code, report) = b.check(tmp, &["--sweep-only"]);
+        assert_eq!(code, 1, "{report:#}");
+        assert_causes(&report, &["is_pfn_swap_entry"]);
+        let f = finding(&report, "is_pfn_swap_entry");
+        assert_eq!(
+            strings(&f["inputs"]),
+            ["SWP_DEVICE_EXCLUSIVE_WRITE", "SWP_DEVICE_EXCLUSIVE_READ"]
+        );
+        for h in ["swp_offset_pfn", "pfn_swap_entry_to_page"] {
+            let c = finding(&report, h);
+            assert_eq!(c["how"], "bug", "{c:#}");
+            assert_eq!(c["root_cause"], "is_pfn_swap_entry", "{c:#}");
+        }
+        let repro = PathBuf::from(f["reproducer"].as_str().unwrap());
+        let (code, kunit) = b.repro(&repro, &["--kunit"]);
+        assert_eq!(code, 1, "{kunit}");
+        assert!(
+            kunit.contains("#include <linux/swapops.h>")
+                && !kunit.contains("leafops.h")
+                && kunit.contains("swp_entry(SWP_DEVICE_EXCLUSIVE_WRITE, 0x0UL)")
+                && kunit.contains("KUNIT_EXPECT_TRUE(test, !!is_pfn_swap_entry(entry));"),
+            "{kunit}"
+        );
+        let (_, c_program) = b.repro(&repro, &["--c"]);
+        let (code, out) = run_kunit(&kunit, &c_program, tmp, &[]);
+        assert_eq!(code, 1, "the KUnit test passes on the buggy kernel:\n{out}");
+        // Kept beside the build: the clean kernels' build replays it.
+        let kept = tmp.join("old-kernel-bug.diff_entry");
+        std::fs::copy(&repro, &kept).unwrap();
+        OldKernelBug {
+            kunit,
+            repro: kept,
+            signature: f["signature"].as_str().unwrap().to_string(),
+            tree,
+        }
+    })
+}
+
+/// Three trees of the 6.12 headers leafdiff reads, as versions 6.12.201,
+/// .202 and .203, with the planted bug in the last two: a change across
+/// three versions that bisect must pin to .202.
+fn planted_range(from: &Path, dir: &Path) -> Vec<PathBuf> {
+    (201..=203)
+        .map(|sublevel| {
+            let tree = dir.join(format!("linux-6.12.{sublevel}"));
+            for rel in leafdiff_kernel::extract::read_files() {
+                if from.join(rel).is_file() {
+                    std::fs::create_dir_all(tree.join(rel).parent().unwrap()).unwrap();
+                    std::fs::copy(from.join(rel), tree.join(rel)).unwrap();
+                }
+            }
+            std::fs::write(
+                tree.join("Makefile"),
+                format!("VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = {sublevel}\nEXTRAVERSION =\n"),
+            )
+            .unwrap();
+            if sublevel > 201 {
+                let applied = Command::new("git")
+                    .args(["apply", &fixture(OLD_KERNEL_BUG)])
+                    .current_dir(&tree)
+                    .output()
+                    .expect("git runs");
+                assert!(applied.status.success(), "{applied:?}");
+            }
+            tree
+        })
+        .collect()
+}
+
+/// Every generation in one binary (ARCHITECTURE.md §8): Debian's 6.1 and
+/// 6.12 (before leafops.h), the newest 7.2 (which spells `pte_swp_uffd` as
+/// `pte_swp_uffd_wp`) and the default 7.3. The model fits all four, every
+/// helper of the old kernels is modelled, every pair of them agrees but for
+/// the changes the model names, and the planted 6.12 bug's KUnit test
+/// passes on the real 6.12 headers. The same build holds the planted range
+/// (k4..k6): the cross-version check finds the change, and bisect pins it.
 #[test]
-fn kernels_7_2_and_7_3_in_one_build_show_no_divergence() {
-    let built = try_kernel_build(Some("7.2,7.3"), &[], |b| {
+fn every_generation_in_one_build_shows_no_divergence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bug = old_kernel_bug_is_found_and_reproduced(tmp.path());
+    let range = planted_range(&bug.tree, tmp.path());
+    let kernels: Vec<String> = ["6.1", "6.12", "7.2", "7.3"]
+        .into_iter()
+        .map(String::from)
+        .chain(range.iter().map(|t| t.display().to_string()))
+        .collect();
+    let built = try_kernel_build(Some(&kernels.join(",")), &[], |all| {
+        let b = &all.narrowed("k0,k1,k2,k3");
         let info = String::from_utf8_lossy(&b.run(&["info"]).stdout).into_owned();
         for want in [
-            "kernel k0: Debian linux-headers-7.2.",
-            "kernel k1: Debian linux-headers-7.3",
+            "kernel k0: Debian linux-headers-6.1.",
+            "kernel k1: Debian linux-headers-6.12.",
+            "kernel k2: Debian linux-headers-7.2.",
+            "kernel k3: Debian linux-headers-7.3",
         ] {
             assert!(info.contains(want), "{want}:\n{info}");
         }
-        let tmp = tempfile::tempdir().unwrap();
-        let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
+        for old in ["6.1.", "6.12."] {
+            let line = info
+                .lines()
+                .find(|l| l.starts_with("helpers of ") && l.contains(old))
+                .unwrap_or_else(|| panic!("no helper line for {old}:\n{info}"));
+            assert!(line.contains(" 0 not modelled"), "{line}");
+        }
+        let out = tempfile::tempdir().unwrap();
+        let (code, report) = b.check(out.path(), &["--sweep-only"]);
         assert_eq!(code, 0, "{report:#}");
         let variants = strings(&report["variants"]);
+        for k in ["k0:", "k1:", "k2:", "k3:"] {
+            assert!(variants.iter().any(|v| v.starts_with(k)), "{k}");
+        }
+        // Every pair of the four kernels, and the changes the model names
+        // shown where they were made: 6.12's is_writable_migration_entry
+        // and 7.x's softleaf_is_migration_write differ only in warning.
+        let across = &report["across_versions"];
+        assert_eq!(across["pairs"], 6, "{across:#}");
+        assert!(strings(&across["disagreements"]).is_empty(), "{across:#}");
+        let changes = strings(&across["changes"]);
+        let change = |start: &str| {
+            changes
+                .iter()
+                .find(|c| c.starts_with(start))
+                .unwrap_or_else(|| panic!("no change {start}:\n{across:#}"))
+                .to_string()
+        };
+        let write = change("`is_writable_migration_entry` → `softleaf_is_migration_write`: softleaf_type() classifies first");
         assert!(
-            variants.iter().any(|v| v.starts_with("k0:"))
-                && variants.iter().any(|v| v.starts_with("k1:"))
+            write.contains("(warning; made by leafops.h") && write.contains("6.12."),
+            "{write}"
         );
+        let pfn = change("`swp_offset_pfn` → `softleaf_to_pfn`: reading the pfn");
+        assert!(pfn.contains("(BUG;"), "{pfn}");
+        let marker = change("`pte_marker_get` → `pte_marker_get`: markers exist in every config");
+        assert!(marker.contains("here first in 6.12."), "{marker}");
+        // The planted bug's case runs on the real 6.12, agrees, and its
+        // KUnit test passes there.
+        let (code, shown) = b.repro(&bug.repro, &[]);
+        assert_eq!(code, 0, "{shown}");
+        let (_, clean_c) = b.repro(&bug.repro, &["--c"]);
+        let (code, out) = run_kunit(&bug.kunit, &clean_c, tmp.path(), &[]);
+        assert_eq!(code, 0, "the KUnit test fails on the real 6.12:\n{out}");
+
+        // The planted range: .201 and .202, .201 and .203 disagree (every
+        // pair is compared, not only neighbours); .202 and .203 agree.
+        let planted = all.narrowed("k4,k5,k6");
+        let range_out = tempfile::tempdir().unwrap();
+        let (code, report) = planted.check(range_out.path(), &["--sweep-only"]);
+        assert_eq!(code, 1, "{report:#}");
+        let across = strings(&report["across_versions"]["disagreements"]);
+        for pair in [
+            "on 6.12.201 and `is_pfn_swap_entry` on 6.12.202",
+            "on 6.12.201 and `is_pfn_swap_entry` on 6.12.203",
+        ] {
+            assert!(
+                across.iter().any(|d| d.contains(pair)),
+                "{pair}: {across:#?}"
+            );
+        }
+        assert!(
+            !across.iter().any(|d| d.contains("6.12.202 and")),
+            "{across:#?}"
+        );
+        // Bisect pins the planted change to .202, by reproducer and by
+        // signature, and shows the hunk that made it. (Kernels of one
+        // series in one build are told apart by bisect and the cross-version
+        // check only: a case names its kernel by series.)
+        for wanted in [bug.repro.display().to_string(), bug.signature.clone()] {
+            let out = planted.run_any(&["bisect", &wanted]);
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(out.status.code(), Some(0), "{text}");
+            assert!(
+                text.contains("range: good up to k4 ") && text.contains(", bad from k5 "),
+                "{text}"
+            );
+            assert!(
+                text.contains(
+                    "-\t       is_device_exclusive_entry(entry) || is_hwpoison_entry(entry);"
+                ) && text.contains("+\t       is_hwpoison_entry(entry);"),
+                "{text}"
+            );
+        }
     });
     match built {
         Ok(()) => {}
@@ -338,12 +536,14 @@ fn kernels_7_2_and_7_3_in_one_build_show_no_divergence() {
         // suite whose signed release has expired is refused (as apt refuses
         // it); either ends this comparison, not the build's correctness.
         Err(e)
-            if e.contains("no linux-headers-*-common package for Debian version 7.")
+            if e.contains("no linux-headers-*-common package for Debian version")
                 || e.contains("(its Valid-Until)") =>
         {
-            eprintln!("skipped: the Debian archive no longer validly serves 7.2 or 7.3:\n{e}")
+            eprintln!(
+                "skipped: the Debian archive no longer validly serves one of the kernels:\n{e}"
+            )
         }
-        Err(e) => panic!("building leafdiff with 7.2 and 7.3 failed:\n{e}"),
+        Err(e) => panic!("building leafdiff with every generation failed:\n{e}"),
     }
 }
 

@@ -53,12 +53,17 @@ impl ConfigOption {
             ConfigOption::MemoryFailure => &["CONFIG_MEMORY_FAILURE"],
             ConfigOption::Swap => &["CONFIG_SWAP"],
             ConfigOption::ZoneDevice => &["CONFIG_ZONE_DEVICE"],
+            // THP migration depends on TRANSPARENT_HUGEPAGE, without which
+            // 6.1's is_swap_pmd() says no to every PMD.
             ConfigOption::PmdSoftleaves => &[
                 "CONFIG_ARCH_HAS_PMD_SOFTLEAVES",
                 "CONFIG_ARCH_ENABLE_THP_MIGRATION",
+                "CONFIG_TRANSPARENT_HUGEPAGE",
             ],
             ConfigOption::SoftDirty => &["CONFIG_MEM_SOFT_DIRTY"],
-            ConfigOption::UffdWp => &["CONFIG_HAVE_ARCH_USERFAULTFD_WP"],
+            // 6.1's PTE markers need CONFIG_PTE_MARKER, which
+            // PTE_MARKER_UFFD_WP (default y where the arch has uffd-wp) selects.
+            ConfigOption::UffdWp => &["CONFIG_HAVE_ARCH_USERFAULTFD_WP", "CONFIG_PTE_MARKER"],
         }
     }
 }

@@ -133,6 +133,7 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
         variants: engine.variants.iter().map(|v| v.label()).collect(),
         variants_built: oracle::variants().len(),
         build_findings: build_findings(engine),
+        across_versions: super::across::compare(engine),
         seconds: start.elapsed().as_secs_f64(),
         cases: Stats::get(&engine.stats.cases),
         sweep: if sweeping {

@@ -3,6 +3,8 @@
 //! and names each finding by a stable signature. `check`, the fuzz targets
 //! and the corpus replay all go through `Engine::run`.
 
+pub mod across;
+pub mod bisect;
 pub mod case;
 pub mod causes;
 pub mod check;
@@ -148,6 +150,25 @@ impl Engine {
             .iter()
             .map(|of| self.variants[of[0]].kernel())
             .collect()
+    }
+
+    /// The build's index of each kernel of the engine's variants, in build order.
+    pub fn kernel_indices(&self) -> Vec<usize> {
+        self.by_kernel
+            .iter()
+            .map(|of| self.variants[of[0]].meta.kernel)
+            .collect()
+    }
+
+    /// An engine over this one's variants of kernel `kernel` (a build index).
+    pub fn of_kernel(&self, kernel: usize) -> Engine {
+        let variants = self
+            .variants
+            .iter()
+            .copied()
+            .filter(|v| v.meta.kernel == kernel)
+            .collect();
+        Engine::over(self.checks, variants)
     }
 
     pub fn model(&self, variant: usize) -> &Model {

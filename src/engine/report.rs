@@ -135,6 +135,8 @@ pub struct Report {
     pub variants_built: usize,
     /// Variants whose build disagrees with the model: one line each.
     pub build_findings: Vec<String>,
+    /// Every pair of kernels on each one's spelling of a meaning.
+    pub across_versions: super::across::AcrossVersions,
     pub seconds: f64,
     pub cases: u64,
     /// Whether the deterministic sweep ran to its end.
@@ -240,6 +242,12 @@ impl Report {
                 self.build_findings.len()
             ));
         }
+        if !self.across_versions.disagreements.is_empty() {
+            parts.push(format!(
+                "{} unexplained differences between kernel versions",
+                self.across_versions.disagreements.len()
+            ));
+        }
         if parts.is_empty() {
             "No divergences.".into()
         } else {
@@ -278,6 +286,7 @@ impl Report {
                 s.push_str(&format!("- {b}\n"));
             }
         }
+        s.push_str(&self.across_versions.to_markdown());
         if !self.causes.is_empty() {
             s.push_str("\n## Root causes\n\n| # | helper | what differs | inputs | variants | consequences |\n|---|---|---|---|---|---|\n");
             for (i, c) in self.causes.iter().enumerate() {

@@ -5,7 +5,7 @@ use super::causes::{holds, quotes, CallGraph, Quote};
 use super::describe::TypeNames;
 use super::{Case, Engine, FindingKind};
 use crate::call::Outcome;
-use crate::oracle::{self, Variant};
+use crate::oracle::{self, KernelMeta, Variant};
 use leafdiff_kernel::config::{ConfigOption, KernelConfig};
 use leafdiff_kernel::helpers::{HelperSpec, Layer, Sig, SOFTLEAF_TYPES};
 use std::collections::BTreeSet;
@@ -109,11 +109,11 @@ fn c_arguments(case: &Case, names: &TypeNames) -> (Vec<String>, String) {
             vec![match entry_type_macro(case, names) {
                 // By name: type numbers move with the config and with patches.
                 Some(ty) => format!(
-                    "const softleaf_t entry = swp_entry({ty}, {:#x}UL);",
+                    "const swp_entry_t entry = swp_entry({ty}, {:#x}UL);",
                     names.split(a).1
                 ),
                 None => format!(
-                    "const softleaf_t entry = {{ .val = {a:#x}UL }}; /* {} */",
+                    "const swp_entry_t entry = {{ .val = {a:#x}UL }}; /* {} */",
                     names.entry(a)
                 ),
             }],
@@ -389,8 +389,9 @@ pub fn kunit(
         s.push_str(&format!(" *   {line}\n"));
     }
     s.push_str(&format!(
-        " * Run with:\n *   ./tools/testing/kunit/kunit.py run --kunitconfig={KUNITCONFIG_PATH}{}\n */\n#include <kunit/test.h>\n#include <linux/leafops.h>\n#include <linux/swapops.h>\n\nstatic void {suite}_repro(struct kunit *test)\n{{\n",
-        config.arch.map_or(String::new(), |a| format!(" --arch={a}"))
+        " * Run with:\n *   ./tools/testing/kunit/kunit.py run --kunitconfig={KUNITCONFIG_PATH}{}\n */\n#include <kunit/test.h>\n{}\nstatic void {suite}_repro(struct kunit *test)\n{{\n",
+        config.arch.map_or(String::new(), |a| format!(" --arch={a}")),
+        api_includes(v.kernel()),
     ));
     let mut guards: Vec<(String, String)> = Vec::new();
     if arch_dependent(case.helper) {
@@ -435,6 +436,17 @@ pub fn kunit(
         "}}\n\nstatic struct kunit_case {suite}_cases[] = {{\n\tKUNIT_CASE({suite}_repro),\n\t{{}}\n}};\n\nstatic struct kunit_suite {suite}_suite = {{\n\t.name = \"{suite}\",\n\t.test_cases = {suite}_cases,\n}};\nkunit_test_suite({suite}_suite);\n\nMODULE_DESCRIPTION(\"leafdiff reproducer\");\nMODULE_LICENSE(\"GPL\");\n"
     ));
     s
+}
+
+/// The headers a reproducer includes for the kernel's generation
+/// (ARCHITECTURE.md §8): before `leafops.h`, `swapops.h` after what it
+/// relies on its includer for, as mm/*.c include it.
+fn api_includes(k: &KernelMeta) -> &'static str {
+    if k.defines("softleaf_type") {
+        "#include <linux/leafops.h>\n#include <linux/swapops.h>\n"
+    } else {
+        "#include <linux/swap.h>\n#include <linux/huge_mm.h>\n#include <linux/swapops.h>\n"
+    }
 }
 
 /// The kernel's own definition of `helper` as the variant's headers have it
@@ -497,9 +509,10 @@ pub fn c_program(
         other => other.to_string(),
     };
     let mut s = format!(
-        "/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Build against the headers leafdiff extracted, with leafdiff's shims:\n *   cc -O2 {} -I{include} -I{csrc}/shim -I{csrc} repro.c {csrc}/runtime.c -o repro && ./repro\n */\n#include <stdio.h>\n#include \"leafdiff.h\"\n#include <linux/swap.h>\n#include <linux/leafops.h>\n\nint main(void)\n{{\n\tconst ld_args args = {{ .a = {:#x}UL, .b = {:#x}UL, .page = {{ .pfn = {:#x}UL, .device_private = {}, .anon = {}, .locked = {} }}, .la57 = {}, .swap_migration_ad_supported = {} }};\n\tunsigned long got, want = {want_c};\n\n\tld_call_begin(&args);\n",
+        "/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Build against the headers leafdiff extracted, with leafdiff's shims:\n *   cc -O2 {} -I{include} -I{csrc}/shim -I{csrc} repro.c {csrc}/runtime.c -o repro && ./repro\n */\n#include <stdio.h>\n#include \"leafdiff.h\"\n{}\nint main(void)\n{{\n\tconst ld_args args = {{ .a = {:#x}UL, .b = {:#x}UL, .page = {{ .pfn = {:#x}UL, .device_private = {}, .anon = {}, .locked = {} }}, .la57 = {}, .swap_migration_ad_supported = {} }};\n\tunsigned long got, want = {want_c};\n\n\tld_call_begin(&args);\n",
         kernel_line(v),
         defines.join(" "),
+        api_includes(v.kernel()),
         case.args.a, case.args.b, case.args.page.pfn,
         case.args.page.device_private as u8, case.args.page.anon as u8, case.args.page.locked as u8,
         case.args.knobs.la57 as u8, case.args.knobs.swap_migration_ad_supported as u8,

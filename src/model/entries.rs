@@ -216,10 +216,17 @@ impl Ctx<'_> {
         out::value(self.make(SwpKind::Hwpoison, page.pfn).0).bugged_if(!page.locked)
     }
 
-    /// `make_pte_marker_entry`: the whole marker word goes into the offset,
-    /// unknown bits included (only reading it back masks them).
+    /// A marker entry: the whole marker word goes into the offset, unknown
+    /// bits included (only reading it back masks them).
     pub fn make_marker(&self, marker: PteMarker) -> SwpEntry {
         self.make(SwpKind::PteMarker, marker.0)
+    }
+
+    /// `make_pte_marker_entry`: where the config has no marker type (6.1
+    /// without CONFIG_PTE_MARKER) it must never be called, and warns.
+    pub fn make_marker_entry(&self, marker: PteMarker) -> Outcome {
+        let missing = self.types.number(SwpKind::PteMarker).is_none();
+        out::value(self.make_marker(marker).0).warned_if(missing)
     }
 
     /// Whether migration entries can carry the old PTE's A/D bits: the swap

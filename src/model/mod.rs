@@ -12,17 +12,22 @@
 //! * `types`: which swap type numbers a config reserves; `enum softleaf_type`;
 //! * `entries`: the arch-independent entry, pfn/A-D layout, markers, makers;
 //! * `classify`: the `softleaf_*` classification and what it warns about;
+//! * `swapops`: the generations before it (6.1, 6.12) and the type tests
+//!   and makers every generation spells as a table;
 //! * `arch_x86_64`: PTE/PMD bits and the arch swap-entry codec;
 //! * `pagetable`: entries in and out of PTEs/PMDs, swap PTE flags;
 //! * `constants`: every macro constant under test;
-//! * `static_checks`: which configs the headers should refuse to compile.
+//! * `static_checks`: which configs the headers should refuse to compile;
+//! * `lineage`: one meaning's spellings across generations, and its changes.
 
 pub mod arch_x86_64;
 pub mod classify;
 pub mod constants;
 pub mod entries;
+pub mod lineage;
 pub mod pagetable;
 pub mod static_checks;
+pub mod swapops;
 pub mod types;
 
 use crate::call::{Args, Outcome, Page};
@@ -36,11 +41,7 @@ use types::{SoftleafType, SwapTypes, SwpKind};
 /// they define rather than from a version number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Features {
-    /// The softleaf API (`leafops.h`, 7.2 on): the generation this model
-    /// describes. Before it the type table differs (6.1 has two device
-    /// exclusive types and a swapin-error type), so the model answers
-    /// nothing for such a kernel and properties alone check it.
-    pub softleaf: bool,
+    pub generation: Generation,
     /// The device-private migration entry series (ARCHITECTURE.md §6) is applied.
     pub device_migration: bool,
 }
@@ -49,8 +50,73 @@ impl Features {
     /// `names` answers whether the kernel's headers define a macro or function.
     pub fn from_defined(names: &dyn Fn(&str) -> bool) -> Features {
         Features {
-            softleaf: names("softleaf_type"),
+            generation: Generation::from_defined(names),
             device_migration: names("SWP_MIGRATION_DEVICE_READ"),
+        }
+    }
+}
+
+/// The generation of the swap-entry API a kernel's headers carry
+/// (ARCHITECTURE.md §8), told apart by what they define.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub enum Generation {
+    /// `swapops.h` with a swapin-error type (Debian's 6.1): device-exclusive
+    /// entries in a read and a write type, PTE markers (the uffd-wp bit
+    /// alone) only with `CONFIG_PTE_MARKER`, and `SWP_SWAPIN_ERROR` last.
+    SwapinError,
+    /// `swapops.h` alone (Debian's 6.12): the two device-exclusive types,
+    /// markers in every config with a poisoned bit beside uffd-wp.
+    Swapops,
+    /// `leafops.h` (7.2 on): `softleaf_type()` classifies, one
+    /// device-exclusive type, and a guard marker bit.
+    #[default]
+    Softleaf,
+}
+
+impl Generation {
+    pub const ALL: [Generation; 3] = [
+        Generation::SwapinError,
+        Generation::Swapops,
+        Generation::Softleaf,
+    ];
+
+    pub fn from_defined(names: &dyn Fn(&str) -> bool) -> Generation {
+        if names("softleaf_type") {
+            Generation::Softleaf
+        } else if names("SWP_SWAPIN_ERROR") {
+            Generation::SwapinError
+        } else {
+            Generation::Swapops
+        }
+    }
+
+    /// What defines it, for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Generation::SwapinError => "swapops.h with SWP_SWAPIN_ERROR",
+            Generation::Swapops => "swapops.h without SWP_SWAPIN_ERROR",
+            Generation::Softleaf => "leafops.h",
+        }
+    }
+
+    /// Device-exclusive entries come as `SWP_DEVICE_EXCLUSIVE_{READ,WRITE}`.
+    pub fn device_exclusive_rw(self) -> bool {
+        self != Generation::Softleaf
+    }
+
+    /// Whether `config` reserves the PTE marker type. 6.1 needs
+    /// `CONFIG_PTE_MARKER`, which `PTE_MARKER_UFFD_WP` (default y on
+    /// HAVE_ARCH_USERFAULTFD_WP) selects: the `UffdWp` option defines it.
+    pub fn has_markers(self, config: &KernelConfig) -> bool {
+        self != Generation::SwapinError || config.has(ConfigOption::UffdWp)
+    }
+
+    /// `PTE_MARKER_MASK`: the marker bits this generation defines.
+    pub fn marker_mask(self) -> PteMarker {
+        match self {
+            Generation::SwapinError => PteMarker::UFFD_WP,
+            Generation::Swapops => PteMarker(PteMarker::UFFD_WP.0 | PteMarker::POISONED.0),
+            Generation::Softleaf => PteMarker::MASK,
         }
     }
 }
@@ -67,10 +133,10 @@ impl Model {
         Model { config, features }
     }
 
-    /// Whether the model has a meaning for `helper` on this kernel: it knows
-    /// the helper with that prototype, and the kernel's generation.
+    /// Whether the model has a meaning for `helper`: it knows the helper
+    /// with that prototype (in every generation that defines it).
     pub fn models(&self, helper: &HelperSpec) -> bool {
-        helper.modelled && self.features.softleaf
+        helper.modelled
     }
 
     /// The type-number table this model's config reserves.
@@ -134,8 +200,11 @@ impl<'a> Ctx<'a> {
             return self.series();
         }
         match name {
-            // Only the migration code defines it.
-            "migration_entry_supports_ad" => self.has(ConfigOption::Migration),
+            // Only the migration code defines them (the second before 7.2,
+            // whose migration stubs leave it out).
+            "migration_entry_supports_ad" | "is_readable_exclusive_migration_entry" => {
+                self.has(ConfigOption::Migration)
+            }
             _ => true,
         }
     }
@@ -144,8 +213,13 @@ impl<'a> Ctx<'a> {
     /// a helper was renamed). Arguments are read as the helper's `Sig` says;
     /// where revisions of a helper differ in prototype, the `Sig` picks the
     /// meaning (the `(page, flags)` makers carry the flags into the offset).
+    /// Type tests and makers are tables (`swapops`), as are the softleaf
+    /// spellings 6.12 defines for swapops helpers.
     fn call(&self, helper: &HelperSpec) -> Option<Outcome> {
-        let name = helper.name;
+        let name = match self.features.generation {
+            Generation::Softleaf => helper.name,
+            _ => swapops::transitional(helper.name),
+        };
         use entries::Access::{Read, ReadExclusive, Write};
         use SoftleafType as T;
         use SwpKind as K;
@@ -163,6 +237,12 @@ impl<'a> Ctx<'a> {
             0
         };
         let entry = |e: SwpEntry| out::value(e.0);
+        if let Some(kinds) = swapops::type_test(name) {
+            return Some(out::flag(self.is_type(e, kinds)));
+        }
+        if let Some(kind) = swapops::type_maker(name) {
+            return Some(entry(self.make(kind, a)));
+        }
         let out = match name {
             // arch-independent entries
             "swp_entry" => entry(SwpEntry::new(a, self.args.b)),
@@ -173,23 +253,6 @@ impl<'a> Ctx<'a> {
                 out::value(word).warned_if(warned)
             }
             "radix_to_swp_entry" => entry(SwpEntry::from_radix(a)),
-            "make_readable_device_private_entry" => entry(self.make(K::DeviceRead, a)),
-            "make_writable_device_private_entry" => entry(self.make(K::DeviceWrite, a)),
-            "make_device_exclusive_entry" => entry(self.make(K::DeviceExclusive, a)),
-            "make_readable_migration_entry" => entry(self.make(K::MigrationRead, a)),
-            "make_readable_exclusive_migration_entry" => {
-                entry(self.make(K::MigrationReadExclusive, a))
-            }
-            "make_writable_migration_entry" => entry(self.make(K::MigrationWrite, a)),
-            "make_readable_migration_device_private_entry" => {
-                entry(self.make(K::MigrationDeviceRead, a))
-            }
-            "make_readable_exclusive_migration_device_private_entry" => {
-                entry(self.make(K::MigrationDeviceReadExclusive, a))
-            }
-            "make_writable_migration_device_private_entry" => {
-                entry(self.make(K::MigrationDeviceWrite, a))
-            }
             "make_readable_migration_entry_from_page" => {
                 entry(self.make_migration_from_page(Read, page, flags))
             }
@@ -206,30 +269,12 @@ impl<'a> Ctx<'a> {
                 entry(self.make(K::DeviceWrite, page.pfn | flags))
             }
             "make_hwpoison_entry" => self.make_hwpoison_entry(page),
-            "make_pte_marker_entry" => entry(self.make_marker(PteMarker(a))),
+            "make_pte_marker_entry" => self.make_marker_entry(PteMarker(a)),
             "make_poisoned_swp_entry" => entry(self.make_marker(PteMarker::POISONED)),
             "make_guard_swp_entry" => entry(self.make_marker(PteMarker::GUARD)),
             "make_migration_entry_young" => entry(self.migration_entry_young(e)),
             "make_migration_entry_dirty" => entry(self.migration_entry_dirty(e)),
             "migration_entry_supports_ad" => out::flag(self.migration_entry_supports_ad()),
-            "is_hwpoison_entry" => out::flag(self.is_type(e, &[K::Hwpoison])),
-            "is_device_private_migration_entry" => out::flag(self.is_type(
-                e,
-                &[
-                    K::MigrationDeviceRead,
-                    K::MigrationDeviceReadExclusive,
-                    K::MigrationDeviceWrite,
-                ],
-            )),
-            "is_readable_device_migration_private_entry" => {
-                out::flag(self.is_type(e, &[K::MigrationDeviceRead]))
-            }
-            "is_writable_device_migration_private_entry" => {
-                out::flag(self.is_type(e, &[K::MigrationDeviceWrite]))
-            }
-            "is_readable_exclusive_device_private_migration_entry" => {
-                out::flag(self.is_type(e, &[K::MigrationDeviceReadExclusive]))
-            }
 
             // classification
             "softleaf_type" => {
@@ -279,7 +324,10 @@ impl<'a> Ctx<'a> {
             "swp_entry_to_pmd" | "softleaf_to_pmd" => out::value(self.entry_to_pmd(e).0),
             "softleaf_from_pte" => entry(self.softleaf_from_pte(pte)),
             "softleaf_from_pmd" => entry(self.softleaf_from_pmd(pmd)),
-            "make_pte_marker" => out::value(self.entry_to_pte(self.make_marker(PteMarker(a))).0),
+            "make_pte_marker" => {
+                let made = self.make_marker_entry(PteMarker(a));
+                out::value(self.entry_to_pte(SwpEntry(made.value)).0).warned_if(made.warned)
+            }
             "pte_swp_clear_flags" => out::value(self.pte_swp_clear_flags(pte).0),
             "pte_swp_mkexclusive" => out::value(self.pte_set(pte, SwpFlag::Exclusive).0),
             "pte_swp_exclusive" => out::flag(self.pte_test(pte, SwpFlag::Exclusive)),
@@ -324,7 +372,11 @@ impl<'a> Ctx<'a> {
             "__swp_entry_to_pte" => out::value(Pte::from_arch(ArchSwpEntry(a)).0),
             "__swp_entry_to_pmd" => out::value(Pmd::from_arch(ArchSwpEntry(a)).0),
 
-            _ => return self.constant(name).map(out::value),
+            _ => {
+                return self
+                    .swapops(name)
+                    .or_else(|| self.constant(name).map(out::value))
+            }
         };
         Some(out)
     }

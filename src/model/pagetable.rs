@@ -18,8 +18,9 @@ use leafdiff_kernel::config::ConfigOption;
 /// The flags a swap PTE can carry, all of which `pte_swp_clear_flags` drops.
 const PTE_SWP_FLAGS: [SwpFlag; 3] = [SwpFlag::Exclusive, SwpFlag::SoftDirty, SwpFlag::Uffd];
 
-/// The flags `softleaf_from_pmd` drops: PMDs keep no exclusive bit.
-const PMD_SWP_FLAGS: [SwpFlag; 2] = [SwpFlag::SoftDirty, SwpFlag::Uffd];
+/// The flags `softleaf_from_pmd` and `pmd_to_swp_entry` drop: PMDs keep no
+/// exclusive bit.
+pub(super) const PMD_SWP_FLAGS: [SwpFlag; 2] = [SwpFlag::SoftDirty, SwpFlag::Uffd];
 
 impl Ctx<'_> {
     fn pmd_softleaves(&self) -> bool {
@@ -31,7 +32,7 @@ impl Ctx<'_> {
         ArchSwpEntry::encode(entry.type_num(), entry.offset())
     }
 
-    fn from_arch(arch: ArchSwpEntry) -> SwpEntry {
+    pub(super) fn from_arch(arch: ArchSwpEntry) -> SwpEntry {
         SwpEntry::new(arch.type_num(), arch.offset())
     }
 
@@ -49,12 +50,12 @@ impl Ctx<'_> {
     }
 
     /// `softleaf_from_pte`: a present or none PTE holds no leaf entry; any
-    /// other is decoded once its software flags are stripped.
+    /// other is decoded as `pte_to_swp_entry` decodes it.
     pub fn softleaf_from_pte(&self, pte: Pte) -> SwpEntry {
         if pte.present() || pte.none() {
             return SwpEntry::NONE;
         }
-        Self::from_arch(self.pte_swp_clear_flags(pte).arch_entry())
+        self.pte_to_swp_entry(pte)
     }
 
     /// `softleaf_from_pmd`: likewise, where PMDs can hold leaf entries.

@@ -48,17 +48,21 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Features;
+    use crate::model::{Features, Generation};
     use leafdiff_kernel::config::KernelConfig;
 
     #[test]
     fn every_x86_config_is_expected_to_compile() {
         for bits in 0..1u32 << leafdiff_kernel::config::ConfigOption::ALL.len() {
-            for device_migration in [false, true] {
+            for (generation, device_migration) in Generation::ALL
+                .into_iter()
+                .zip([false, false, false])
+                .chain([(Generation::Softleaf, true)])
+            {
                 let m = Model::new(
                     KernelConfig::from_bits(bits),
                     Features {
-                        softleaf: true,
+                        generation,
                         device_migration,
                     },
                 );

@@ -22,11 +22,20 @@ fn known_helpers() -> impl Iterator<Item = &'static HelperSpec> {
 }
 
 const SERIES: Features = Features {
-    softleaf: true,
+    generation: Generation::Softleaf,
     device_migration: true,
 };
 const STOCK: Features = Features {
-    softleaf: true,
+    generation: Generation::Softleaf,
+    device_migration: false,
+};
+/// Debian's 6.1 and 6.12 (ARCHITECTURE.md §8).
+const SIX_ONE: Features = Features {
+    generation: Generation::SwapinError,
+    device_migration: false,
+};
+const SIX_TWELVE: Features = Features {
+    generation: Generation::Swapops,
     device_migration: false,
 };
 
@@ -85,8 +94,13 @@ fn locked_page(pfn: u64) -> Page {
 
 // ---- which helpers exist -------------------------------------------------
 
-/// Helpers a kernel with everything on (and the series) still lacks: none.
-const ABSENT_WHEN_ALL_ON: &[&str] = &[];
+/// Helpers a softleaf kernel with everything on (and the series) still
+/// lacks: the types only the generations before it reserve.
+const ABSENT_WHEN_ALL_ON: &[&str] = &[
+    "SWP_DEVICE_EXCLUSIVE_READ",
+    "SWP_DEVICE_EXCLUSIVE_WRITE",
+    "SWP_SWAPIN_ERROR",
+];
 
 #[test]
 fn every_helper_is_modelled_with_everything_on() {
@@ -133,6 +147,7 @@ fn series_helpers_exist_only_with_the_series() {
         .map(|h| h.name)
         .collect();
     let mut expected: Vec<&str> = SERIES_HELPERS.to_vec();
+    expected.extend(ABSENT_WHEN_ALL_ON);
     expected.extend([
         "SWP_MIGRATION_DEVICE_READ",
         "SWP_MIGRATION_DEVICE_READ_EXCLUSIVE",
@@ -174,11 +189,130 @@ fn features_come_from_what_is_defined() {
         Features::from_defined(&|n| ["softleaf_type", "SWP_MIGRATION_DEVICE_READ"].contains(&n)),
         SERIES
     );
-    // Before leafops.h: a generation the model does not describe.
-    let old = Features::from_defined(&|n| n == "is_migration_entry");
-    assert!(!old.softleaf);
-    let m = model(all_on(), old);
-    assert!(m.eval(lookup("swp_entry").unwrap(), &on(1)).is_none());
+    // Before leafops.h: 6.12's swapops.h, and 6.1's with a swapin-error type.
+    assert_eq!(
+        Features::from_defined(&|n| n == "is_migration_entry"),
+        SIX_TWELVE
+    );
+    assert_eq!(
+        Features::from_defined(&|n| ["is_migration_entry", "SWP_SWAPIN_ERROR"].contains(&n)),
+        SIX_ONE
+    );
+}
+
+// ---- before leafops.h ------------------------------------------------------
+
+#[test]
+fn six_one_type_tests_compare_numbers_and_never_warn() {
+    let m = model(all_on(), SIX_ONE);
+    // 6.1, all on: hwpoison 22, migration 23..25, device 26..29, marker 30, swapin error 31.
+    let e = |t: u64| on(t << 58 | 0x42);
+    assert_eq!(value(&m, "is_migration_entry", e(24)), 1);
+    assert_eq!(value(&m, "is_readable_exclusive_migration_entry", e(24)), 1);
+    assert_eq!(value(&m, "is_writable_migration_entry", e(24)), 0);
+    assert_eq!(value(&m, "is_device_exclusive_entry", e(28)), 1);
+    assert_eq!(value(&m, "is_device_exclusive_entry", e(29)), 1);
+    assert_eq!(value(&m, "is_writable_device_exclusive_entry", e(29)), 0);
+    assert_eq!(value(&m, "is_swapin_error_entry", e(31)), 1);
+    assert_eq!(value(&m, "is_pte_marker_entry", e(30)), 1);
+    assert_eq!(value(&m, "is_pfn_swap_entry", e(22)), 1);
+    assert_eq!(value(&m, "is_pfn_swap_entry", e(30)), 0);
+    assert_eq!(value(&m, "non_swap_entry", e(21)), 0);
+    assert_eq!(value(&m, "non_swap_entry", e(22)), 1);
+    // A type number no config defines is simply no match.
+    assert_eq!(value(&m, "is_migration_entry", e(40)), 0);
+    assert_eq!(
+        value(&m, "make_readable_device_exclusive_entry", on(7)),
+        29 << 58 | 7
+    );
+    assert_eq!(
+        value(
+            &m,
+            "make_swapin_error_entry",
+            Args {
+                page: Page {
+                    pfn: 9,
+                    ..Page::default()
+                },
+                ..on(0)
+            }
+        ),
+        31 << 58 | 9
+    );
+}
+
+#[test]
+fn six_one_markers_need_uffd_wp() {
+    let without = model(config(&[ConfigOption::Migration]), SIX_ONE);
+    let made = call(&without, "make_pte_marker_entry", on(1)).unwrap();
+    assert!(
+        made.warned,
+        "6.1 warns when asked for a marker it cannot make"
+    );
+    assert_eq!(made.value, 0);
+    assert_eq!(value(&without, "pte_marker_get", on(31 << 58 | 1)), 0);
+    assert_eq!(value(&without, "PTE_MARKER_MASK", on(0)), 1);
+    let with = model(config(&[ConfigOption::UffdWp]), SIX_ONE);
+    // Only the marker and the swapin error are reserved: 30 and 31.
+    assert_eq!(value(&with, "make_pte_marker_entry", on(3)), 30 << 58 | 3);
+    assert_eq!(value(&with, "pte_marker_get", on(30 << 58 | 3)), 1);
+}
+
+#[test]
+fn pfn_reads_bug_on_entries_without_one() {
+    for f in [SIX_ONE, SIX_TWELVE] {
+        let m = model(all_on(), f);
+        let swap = on(3 << 58 | 5);
+        assert!(call(&m, "swp_offset_pfn", swap).unwrap().bugged);
+        let hwpoison = m.swap_types().number(types::SwpKind::Hwpoison).unwrap();
+        let poisoned = on(u64::from(hwpoison) << 58 | 5);
+        assert_eq!(value(&m, "swp_offset_pfn", poisoned), 5);
+        // A migration entry may only be followed to a locked page.
+        let mig = u64::from(hwpoison + 1) << 58 | 5;
+        assert!(call(&m, "pfn_swap_entry_to_page", on(mig)).unwrap().bugged);
+        let locked = Args {
+            page: Page {
+                locked: true,
+                ..Page::default()
+            },
+            ..on(mig)
+        };
+        assert_eq!(value(&m, "pfn_swap_entry_to_page", locked), 5);
+    }
+    // 6.12's transitional softleaf_to_pfn means swp_offset_pfn; 7.2's warns.
+    let six_twelve = model(all_on(), SIX_TWELVE);
+    assert!(
+        call(&six_twelve, "softleaf_to_pfn", on(3 << 58 | 5))
+            .unwrap()
+            .bugged
+    );
+    let softleaf = call(&model(all_on(), STOCK), "softleaf_to_pfn", on(3 << 58 | 5)).unwrap();
+    assert!(softleaf.warned && !softleaf.bugged);
+}
+
+#[test]
+fn pte_to_swp_entry_decodes_what_softleaf_from_pte_refuses() {
+    let m = model(all_on(), SIX_TWELVE);
+    let pte = value(&m, "swp_entry_to_pte", on(31 << 58 | 2));
+    assert_eq!(value(&m, "pte_to_swp_entry", on(pte)), 31 << 58 | 2);
+    assert_eq!(value(&m, "is_swap_pte", on(pte)), 1);
+    assert_eq!(value(&m, "is_pte_marker", on(pte)), 1);
+    assert_eq!(value(&m, "pte_none_mostly", on(pte)), 1);
+    assert_eq!(value(&m, "is_swap_pte", on(0)), 0);
+    // A none PTE: softleaf_from_pte (7.2) says none; 6.12's spelling decodes it.
+    let decoded = value(&m, "pte_to_swp_entry", on(0));
+    assert_eq!(value(&m, "softleaf_from_pte", on(0)), decoded);
+    assert_eq!(
+        value(&model(all_on(), STOCK), "softleaf_from_pte", on(0)),
+        0
+    );
+}
+
+#[test]
+fn readable_exclusive_test_needs_migration_before_leafops() {
+    let m = model(config(&[ConfigOption::Swap]), SIX_TWELVE);
+    assert!(call(&m, "is_readable_exclusive_migration_entry", on(0)).is_none());
+    assert_eq!(value(&m, "is_migration_entry", on(0)), 0);
 }
 
 // ---- constants -----------------------------------------------------------

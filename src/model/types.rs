@@ -5,11 +5,16 @@
 //! every special type the config enables costs one swap file. Counting up from
 //! `MAX_SWAPFILES` the blocks are: hardware poison, migration, device (private
 //! read/write, exclusive, and with the device-migration series its three
-//! migration types), and finally the PTE marker, which always takes the last
-//! number. A block the config leaves out takes no numbers, and its names are
-//! not defined at all.
+//! migration types), and the PTE marker, which takes the last number from
+//! 6.12 on. A block the config leaves out takes no numbers, and its names
+//! are not defined at all.
+//!
+//! The generations before leafops.h (`Generation`) differ: their device
+//! block has a read and a write device-exclusive type, and 6.1's has the
+//! marker only with `CONFIG_PTE_MARKER` and a swapin-error type after it,
+//! always reserved.
 
-use super::Features;
+use super::{Features, Generation};
 use leafdiff_kernel::config::{ConfigOption, KernelConfig};
 use leafdiff_kernel::helpers::SOFTLEAF_TYPES;
 
@@ -29,14 +34,20 @@ pub enum SwpKind {
     DeviceWrite,
     DeviceRead,
     DeviceExclusive,
+    /// Before 7.2 a device-exclusive entry recorded whether the device
+    /// mapping was writable, in two types.
+    DeviceExclusiveWrite,
+    DeviceExclusiveRead,
     MigrationDeviceRead,
     MigrationDeviceReadExclusive,
     MigrationDeviceWrite,
     PteMarker,
+    /// 6.1: a page whose swapin failed (later kernels record it as a marker).
+    SwapinError,
 }
 
 impl SwpKind {
-    pub const ALL: [SwpKind; 11] = [
+    pub const ALL: [SwpKind; 14] = [
         SwpKind::Hwpoison,
         SwpKind::MigrationRead,
         SwpKind::MigrationReadExclusive,
@@ -44,10 +55,13 @@ impl SwpKind {
         SwpKind::DeviceWrite,
         SwpKind::DeviceRead,
         SwpKind::DeviceExclusive,
+        SwpKind::DeviceExclusiveWrite,
+        SwpKind::DeviceExclusiveRead,
         SwpKind::MigrationDeviceRead,
         SwpKind::MigrationDeviceReadExclusive,
         SwpKind::MigrationDeviceWrite,
         SwpKind::PteMarker,
+        SwpKind::SwapinError,
     ];
 
     /// The `SWP_*` macro naming this type's number.
@@ -60,10 +74,24 @@ impl SwpKind {
             SwpKind::DeviceWrite => "SWP_DEVICE_WRITE",
             SwpKind::DeviceRead => "SWP_DEVICE_READ",
             SwpKind::DeviceExclusive => "SWP_DEVICE_EXCLUSIVE",
+            SwpKind::DeviceExclusiveWrite => "SWP_DEVICE_EXCLUSIVE_WRITE",
+            SwpKind::DeviceExclusiveRead => "SWP_DEVICE_EXCLUSIVE_READ",
             SwpKind::MigrationDeviceRead => "SWP_MIGRATION_DEVICE_READ",
             SwpKind::MigrationDeviceReadExclusive => "SWP_MIGRATION_DEVICE_READ_EXCLUSIVE",
             SwpKind::MigrationDeviceWrite => "SWP_MIGRATION_DEVICE_WRITE",
             SwpKind::PteMarker => "SWP_PTE_MARKER",
+            SwpKind::SwapinError => "SWP_SWAPIN_ERROR",
+        }
+    }
+
+    /// The type a later generation that lacks this one records the same
+    /// entries as: 7.2 merged the two device-exclusive types.
+    pub fn merged_into(self) -> Option<SwpKind> {
+        match self {
+            SwpKind::DeviceExclusiveRead | SwpKind::DeviceExclusiveWrite => {
+                Some(SwpKind::DeviceExclusive)
+            }
+            _ => None,
         }
     }
 
@@ -71,7 +99,8 @@ impl SwpKind {
         SwpKind::ALL.into_iter().find(|k| k.name() == name)
     }
 
-    /// What `softleaf_type()` calls an entry of this type.
+    /// What `softleaf_type()` calls an entry of this type; for the types of
+    /// the generations before it, what the softleaf API calls the same thing.
     pub fn softleaf_type(self) -> SoftleafType {
         match self {
             SwpKind::Hwpoison => SoftleafType::Hwpoison,
@@ -80,11 +109,13 @@ impl SwpKind {
             SwpKind::MigrationWrite => SoftleafType::MigrationWrite,
             SwpKind::DeviceWrite => SoftleafType::DevicePrivateWrite,
             SwpKind::DeviceRead => SoftleafType::DevicePrivateRead,
-            SwpKind::DeviceExclusive => SoftleafType::DeviceExclusive,
+            SwpKind::DeviceExclusive
+            | SwpKind::DeviceExclusiveWrite
+            | SwpKind::DeviceExclusiveRead => SoftleafType::DeviceExclusive,
             SwpKind::MigrationDeviceRead => SoftleafType::MigrationDeviceRead,
             SwpKind::MigrationDeviceReadExclusive => SoftleafType::MigrationDeviceReadExclusive,
             SwpKind::MigrationDeviceWrite => SoftleafType::MigrationDeviceWrite,
-            SwpKind::PteMarker => SoftleafType::Marker,
+            SwpKind::PteMarker | SwpKind::SwapinError => SoftleafType::Marker,
         }
     }
 }
@@ -134,8 +165,20 @@ const DEVICE_WITH_MIGRATION: Block = Block {
         SwpKind::MigrationDeviceWrite,
     ],
 };
+/// The device block before 7.2: device-exclusive entries in two types.
+const DEVICE_EXCLUSIVE_RW: Block = Block {
+    kinds: &[
+        SwpKind::DeviceWrite,
+        SwpKind::DeviceRead,
+        SwpKind::DeviceExclusiveWrite,
+        SwpKind::DeviceExclusiveRead,
+    ],
+};
 const PTE_MARKER: Block = Block {
     kinds: &[SwpKind::PteMarker],
+};
+const SWAPIN_ERROR: Block = Block {
+    kinds: &[SwpKind::SwapinError],
 };
 
 /// The type-number table of one configuration.
@@ -147,6 +190,7 @@ pub struct SwapTypes {
     pub migration_num: u32,
     pub device_num: u32,
     pub pte_marker_num: u32,
+    pub swapin_error_num: u32,
     /// The number of each special type, indexed like `SwpKind::ALL`; `None`
     /// when the config does not define that type.
     numbers: [Option<u32>; SwpKind::ALL.len()],
@@ -157,17 +201,22 @@ impl SwapTypes {
         let when = |on: bool, block: Block| if on { block } else { NO_BLOCK };
         let hwpoison = when(config.has(ConfigOption::MemoryFailure), HWPOISON);
         let migration = when(config.has(ConfigOption::Migration), MIGRATION);
+        let generation = features.generation;
         let device = when(
             config.has(ConfigOption::DevicePrivate),
-            if features.device_migration {
+            if generation.device_exclusive_rw() {
+                DEVICE_EXCLUSIVE_RW
+            } else if features.device_migration {
                 DEVICE_WITH_MIGRATION
             } else {
                 DEVICE
             },
         );
+        let marker = when(generation.has_markers(config), PTE_MARKER);
+        let swapin_error = when(generation == Generation::SwapinError, SWAPIN_ERROR);
         // Order matters: numbers are handed out upwards from MAX_SWAPFILES,
-        // and the marker, reserved in every config, ends up on the last one.
-        let blocks = [hwpoison, migration, device, PTE_MARKER];
+        // and the last block takes the last number.
+        let blocks = [hwpoison, migration, device, marker, swapin_error];
         let reserved: u32 = blocks.iter().map(Block::len).sum();
         let max_swapfiles = TYPE_NUMBERS - reserved;
         let mut numbers = [None; SwpKind::ALL.len()];
@@ -180,7 +229,8 @@ impl SwapTypes {
             hwpoison_num: hwpoison.len(),
             migration_num: migration.len(),
             device_num: device.len(),
-            pte_marker_num: PTE_MARKER.len(),
+            pte_marker_num: marker.len(),
+            swapin_error_num: swapin_error.len(),
             numbers,
         }
     }
@@ -350,12 +400,20 @@ mod tests {
     }
 
     const OFF: Features = Features {
-        softleaf: true,
+        generation: Generation::Softleaf,
         device_migration: false,
     };
     const ON: Features = Features {
-        softleaf: true,
+        generation: Generation::Softleaf,
         device_migration: true,
+    };
+    const SIX_ONE: Features = Features {
+        generation: Generation::SwapinError,
+        device_migration: false,
+    };
+    const SIX_TWELVE: Features = Features {
+        generation: Generation::Swapops,
+        device_migration: false,
     };
 
     #[test]
@@ -422,7 +480,7 @@ mod tests {
     fn special_types_fill_the_top_without_gaps() {
         for bits in 0..1u32 << ConfigOption::ALL.len() {
             let c = KernelConfig::from_bits(bits);
-            for f in [OFF, ON] {
+            for f in [OFF, ON, SIX_ONE, SIX_TWELVE] {
                 let t = SwapTypes::new(&c, &f);
                 let mut nums: Vec<u32> = SwpKind::ALL.iter().filter_map(|k| t.number(*k)).collect();
                 nums.sort_unstable();
@@ -430,6 +488,35 @@ mod tests {
                 assert_eq!(nums, expected, "config {}", c.label());
             }
         }
+    }
+
+    #[test]
+    fn six_one_has_two_exclusive_types_and_a_swapin_error_last() {
+        let t = SwapTypes::new(&all_on(), &SIX_ONE);
+        // 32 numbers, minus 4 device, 3 migration, 1 hwpoison, 1 marker
+        // (HAVE_ARCH_USERFAULTFD_WP brings CONFIG_PTE_MARKER), 1 swapin error.
+        assert_eq!(t.max_swapfiles, 22);
+        assert_eq!(t.number(SwpKind::DeviceWrite), Some(26));
+        assert_eq!(t.number(SwpKind::DeviceExclusiveWrite), Some(28));
+        assert_eq!(t.number(SwpKind::DeviceExclusiveRead), Some(29));
+        assert_eq!(t.number(SwpKind::DeviceExclusive), None);
+        assert_eq!(t.number(SwpKind::PteMarker), Some(30));
+        assert_eq!(t.number(SwpKind::SwapinError), Some(31));
+        let no_markers = SwapTypes::new(&config(&[ConfigOption::Migration]), &SIX_ONE);
+        assert_eq!(no_markers.number(SwpKind::PteMarker), None);
+        assert_eq!(no_markers.pte_marker_num, 0);
+        assert_eq!(no_markers.number(SwpKind::SwapinError), Some(31));
+    }
+
+    #[test]
+    fn six_twelve_keeps_the_marker_last_without_swapin_error() {
+        let t = SwapTypes::new(&all_on(), &SIX_TWELVE);
+        assert_eq!(t.max_swapfiles, 23);
+        assert_eq!(t.number(SwpKind::DeviceExclusiveRead), Some(30));
+        assert_eq!(t.number(SwpKind::PteMarker), Some(31));
+        assert_eq!(t.number(SwpKind::SwapinError), None);
+        let bare = SwapTypes::new(&KernelConfig::default(), &SIX_TWELVE);
+        assert_eq!(bare.number(SwpKind::PteMarker), Some(31));
     }
 
     #[test]

@@ -260,6 +260,9 @@ fn roots_of(index: &HeaderIndex, roots: &Roots) -> Vec<String> {
 /// Copies the verbatim headers and writes the extracted ones under
 /// `include_dir`, returning what was found.
 pub fn extract(root: &Path, include_dir: &Path) -> Result<HeaderFacts, ExtractError> {
+    // A fresh directory every time: a header left by the kernel built here
+    // before (a 7.3 `leafops.h` under a 6.1 that has none) would be included.
+    let _ = std::fs::remove_dir_all(include_dir);
     let mut facts = HeaderFacts::default();
     for rel in VERBATIM {
         if OPTIONAL_FILES.contains(rel) && !root.join(rel).is_file() {
