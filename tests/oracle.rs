@@ -210,7 +210,7 @@ fn migration_ad_bits_follow_the_knob() {
     let v = variant_with(&[Migration, Swap], &[]);
     let e = 25u64 << SHIFT | 0x1234;
     let knobs = |ad| Knobs {
-        la57: false,
+        arch: 0,
         swap_migration_ad_supported: ad,
     };
     let young = |ad| {
@@ -231,8 +231,9 @@ fn migration_ad_bits_follow_the_knob() {
     assert_eq!(young(false), e);
     let five = Args {
         a: e,
+        // x86_64's knob 0: pgtable_l5_enabled().
         knobs: Knobs {
-            la57: true,
+            arch: 1,
             swap_migration_ad_supported: true,
         },
         ..Args::default()

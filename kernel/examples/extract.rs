@@ -7,7 +7,9 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let root = std::path::PathBuf::from(args.next().expect("usage: extract TREE OUT"));
     let out = std::path::PathBuf::from(args.next().expect("usage: extract TREE OUT"));
-    let facts = leafdiff_kernel::extract::extract(&root, &out).unwrap();
+    let facts =
+        leafdiff_kernel::extract::extract(&root, &leafdiff_kernel::arch::x86_64::X86_64, &out)
+            .unwrap();
     let found = leafdiff_kernel::discover::discover(&facts);
     let c = leafdiff_kernel::wrapper::generate(&facts, &found.helpers, "k0c0");
     std::fs::write(out.join("wrapper.c"), c).unwrap();

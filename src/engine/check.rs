@@ -166,15 +166,16 @@ fn build_findings(engine: &Engine) -> Vec<String> {
         let config = KernelConfig::from_bits(b.config_bits);
         let kernel = &oracle::kernels()[b.kernel];
         let features = Features::from_defined(&|n| kernel.defines(n));
-        let expected = Model::new(config.clone(), features).expected_build_failures();
+        let expected = Model::new(kernel.arch, config.clone(), features).expected_build_failures();
         let model = if expected.is_empty() {
             "the model expects it to compile".to_string()
         } else {
             format!("as the model expects ({})", expected.join("; "))
         };
         out.push(format!(
-            "k{}:{}: does not compile, {model}: {}",
-            b.kernel,
+            "k{}:{}:{}: does not compile, {model}: {}",
+            kernel.tree,
+            kernel.arch.name,
             config.label(),
             compiler_summary(b.compiler_output)
         ));
@@ -332,7 +333,7 @@ fn random_case(engine: &Engine, rng: &mut rand_chacha::ChaCha8Rng, targets: &[Ta
         bytes[11] &= 0x7f;
     }
     bytes[0] = super::case::FORMAT_VERSION;
-    bytes[1] = super::case::ARCH_X86_64;
+    bytes[1] = v.arch().id;
     bytes[7..11].copy_from_slice(&helper.id.to_be_bytes());
     let case = Case::from_bytes(target, &bytes).expect("a helper of this build");
     Case {

@@ -163,6 +163,7 @@ impl Engine {
         self.by_kernel
             .iter()
             .zip(&self.selectors)
+            .filter(|(of, _)| self.variants[of[0]].arch().id == case.arch)
             .filter(|(_, have)| have.satisfies(&case.kernel))
             .flat_map(|(of, _)| of.iter().copied())
             .find(|&i| self.variants[i].meta.config_bits & mask == want)
@@ -297,7 +298,11 @@ pub fn selector_of(k: &oracle::KernelMeta) -> case::KernelSelector {
 }
 
 fn model_for(v: &Variant) -> Model {
-    Model::new(v.config.clone(), Features::from_defined(&|n| v.defines(n)))
+    Model::new(
+        v.arch(),
+        v.config.clone(),
+        Features::from_defined(&|n| v.defines(n)),
+    )
 }
 
 pub mod signature;

@@ -519,12 +519,17 @@ fn across_variants(
     args: &Args,
     out: &mut Vec<Violation>,
 ) {
-    // Each variant against the next: agreement is transitive, so the ring
-    // covers every pair while costing one call per helper.
-    let next = (variant + 1) % engine.variants.len();
-    if next == variant {
+    // Each variant against the next of its arch: agreement is transitive,
+    // so the ring covers every pair while costing one call per helper.
+    // Arches encode PTEs each their own way, so the ring stays in one.
+    let arch = engine.variants[variant].arch().id;
+    let n = engine.variants.len();
+    let Some(next) = (1..n)
+        .map(|d| (variant + d) % n)
+        .find(|&o| engine.variants[o].arch().id == arch)
+    else {
         return;
-    }
+    };
     let (here, other) = (&engine.variants[variant], &engine.variants[next]);
     for &(helper, takes_pte) in &h.config_independent {
         let input = if takes_pte { args.b } else { args.a };

@@ -14,7 +14,8 @@ typedef uint64_t u64;
 typedef unsigned long pgoff_t;
 typedef uint64_t phys_addr_t;
 
-#define BITS_PER_LONG 64
+/* As the arch's compiler has it (-m32 for a 32-bit arch). */
+#define BITS_PER_LONG (__SIZEOF_LONG__ * 8)
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #ifndef __always_inline
