@@ -131,7 +131,7 @@ fn base_build(manifest: &Path, arch: Option<&Arch>) -> cc::Build {
     let mut b = cc::Build::new();
     b.opt_level(2).warnings(false);
     if let Some(arch) = arch {
-        b.include(manifest.join("csrc/shim").join(arch.name));
+        b.include(manifest.join("csrc/shim").join(arch.shims));
     }
     b.include(manifest.join("csrc/shim"))
         .include(manifest.join("csrc"));
@@ -199,6 +199,12 @@ fn compile_all(
 fn compile_variant(kernel: &PreparedKernel, v: &Variant, manifest: &Path) -> Option<String> {
     let mut b = base_build(manifest, Some(kernel.arch));
     b.include(&kernel.include_dir);
+    // A call to something the extraction did not take is the variant's
+    // build finding, not an undefined symbol at link time.
+    b.flag("-Werror=implicit-function-declaration");
+    for flag in kernel.arch.cflags {
+        b.flag(flag);
+    }
     for (name, value) in v.config.defines(kernel.arch) {
         b.define(name, value);
     }

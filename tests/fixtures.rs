@@ -36,14 +36,25 @@ struct Build {
     binary: PathBuf,
 }
 
+/// The arch the fixtures below plant their bugs for, and the only one
+/// their builds compile (`LEAFDIFF_ARCH`), to keep each build short.
+const FIXTURE_ARCH: &str = "x86_64";
+
 fn with_build<T>(patches: &[&str], body: impl FnOnce(&Build) -> T) -> T {
     with_kernel_build(None, patches, body)
+}
+
+/// As `with_build`, compiling every arch leafdiff knows.
+fn with_every_arch_build<T>(patches: &[&str], body: impl FnOnce(&Build) -> T) -> T {
+    try_build(None, patches, false, None, body).unwrap_or_else(|e| {
+        panic!("building leafdiff with {patches:?} for every arch failed:\n{e}")
+    })
 }
 
 /// As `with_build`, with each kernel also built without the patches
 /// (`LEAFDIFF_BASE=1`), for `leafdiff diff`.
 fn with_base_build<T>(patches: &[&str], body: impl FnOnce(&Build) -> T) -> T {
-    try_build(None, patches, true, body)
+    try_build(None, patches, true, Some(FIXTURE_ARCH), body)
         .unwrap_or_else(|e| panic!("building leafdiff with {patches:?} and its base failed:\n{e}"))
 }
 
@@ -64,13 +75,14 @@ fn try_kernel_build<T>(
     patches: &[&str],
     body: impl FnOnce(&Build) -> T,
 ) -> Result<T, String> {
-    try_build(kernel, patches, false, body)
+    try_build(kernel, patches, false, Some(FIXTURE_ARCH), body)
 }
 
 fn try_build<T>(
     kernel: Option<&str>,
     patches: &[&str],
     base: bool,
+    arches: Option<&str>,
     body: impl FnOnce(&Build) -> T,
 ) -> Result<T, String> {
     let _guard = BUILD.lock().unwrap_or_else(|e| e.into_inner());
@@ -89,6 +101,10 @@ fn try_build<T>(
     if let Some(kernel) = kernel {
         cmd.env("LEAFDIFF_KERNEL", kernel);
     }
+    match arches {
+        Some(list) => cmd.env("LEAFDIFF_ARCH", list),
+        None => cmd.env_remove("LEAFDIFF_ARCH"),
+    };
     if base {
         cmd.env("LEAFDIFF_BASE", "1");
     } else {
@@ -259,10 +275,19 @@ fn assert_found_then(fixture: &str, helpers: &[&str], more: impl FnOnce(&Build, 
 
 #[test]
 fn kernel_under_test_shows_no_divergence() {
-    with_build(&[], |b| {
+    with_every_arch_build(&[], |b| {
         let tmp = tempfile::tempdir().unwrap();
         let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
         assert_eq!(code, 0, "{report:#}");
+        let variants = strings(&report["variants"]);
+        for arch in leafdiff_kernel::arch::ALL {
+            let label = format!(":{}:", arch.name);
+            assert!(
+                variants.iter().any(|v| v.contains(&label)),
+                "{} has no variant: {variants:?}",
+                arch.name
+            );
+        }
         assert!(findings(&report).is_empty() && strings(&report["build_findings"]).is_empty());
         assert!(
             report["compared"].as_u64().unwrap() > 1_000_000,

@@ -494,7 +494,7 @@ pub fn c_program(
         .map(|(n, val)| format!("-D{n}={val}"))
         .collect();
     let include = v.kernel().include_dir;
-    let arch = v.arch().name;
+    let arch = v.arch().shims;
     let csrc = concat!(env!("CARGO_MANIFEST_DIR"), "/csrc");
     let want_c = match want.as_str() {
         "true" => "1".to_string(),

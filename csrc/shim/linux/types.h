@@ -9,6 +9,10 @@
 #include <linux/kconfig.h>
 
 typedef uint8_t u8;
+typedef uint8_t __u8;
+typedef uint16_t __u16;
+typedef uint32_t __u32;
+typedef uint64_t __u64;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef unsigned long pgoff_t;

@@ -4,8 +4,15 @@
 //! options its Kconfig lets vary, and which run-time questions its headers
 //! ask (answered by a knob the sweep takes both ways). Nothing outside this
 //! directory knows a fact of one arch; a new arch is a new file here, its
-//! entry in [`ALL`], and its shims under `csrc/shim/<name>/`.
+//! entry in [`ALL`], and its shims under `csrc/shim/<arch>/`.
 
+pub mod alpha;
+pub mod arm64;
+pub mod loongarch64;
+pub mod parisc64;
+pub mod ppc64;
+pub mod riscv64;
+pub mod s390;
 pub mod x86_64;
 
 use crate::config::ConfigOption;
@@ -13,9 +20,11 @@ use crate::config::ConfigOption;
 /// One swap encoding: an arch compiled one way (page size, PAE, ...).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Arch {
-    /// The name labels, `LEAFDIFF_ARCH` and `LEAFDIFF_VARIANTS` use, and the
-    /// directory of its shims (`csrc/shim/<name>/`).
+    /// The name labels, `LEAFDIFF_ARCH` and `LEAFDIFF_VARIANTS` use.
     pub name: &'static str,
+    /// The directory of its shims, `csrc/shim/<shims>/`, shared by the
+    /// encodings of one arch.
+    pub shims: &'static str,
     /// The case-file byte naming it (format 2, byte 1): never reused.
     pub id: u8,
     /// `unsigned long` in bits as the arch's compiler has it.
@@ -28,6 +37,8 @@ pub struct Arch {
     pub provided: &'static [&'static str],
     /// `CONFIG_*` symbols the arch (and this way of compiling it) fixes.
     pub defines: &'static [(&'static str, &'static str)],
+    /// Compiler flags the arch's own build uses that its headers rely on.
+    pub cflags: &'static [&'static str],
     /// The config options its Kconfig lets vary; the others stay off.
     pub options: &'static [ConfigOption],
     /// The run-time questions its headers ask, knob bit `i` answering
@@ -45,7 +56,18 @@ pub struct Arch {
 }
 
 /// Every arch this leafdiff knows, in the order variants are built.
-pub const ALL: &[&Arch] = &[&x86_64::X86_64];
+pub const ALL: &[&Arch] = &[
+    &x86_64::X86_64,
+    &arm64::ARM64_4K,
+    &arm64::ARM64_16K,
+    &arm64::ARM64_64K,
+    &riscv64::RISCV64,
+    &loongarch64::LOONGARCH64,
+    &s390::S390,
+    &alpha::ALPHA,
+    &parisc64::PARISC64,
+    &ppc64::PPC64,
+];
 
 impl Arch {
     pub fn by_name(name: &str) -> Option<&'static Arch> {

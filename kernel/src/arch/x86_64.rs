@@ -6,6 +6,7 @@ use crate::config::ConfigOption;
 
 pub const X86_64: Arch = Arch {
     name: "x86_64",
+    shims: "x86_64",
     id: 0,
     word_bits: 64,
     files: &[
@@ -34,6 +35,7 @@ pub const X86_64: Arch = Arch {
     ],
     // x86_64 selects every arch capability the varied options need.
     options: &ConfigOption::ALL,
+    cflags: &[],
     knobs: &["pgtable_l5_enabled()"],
     layout: "type 63-59, ~offset 58-9 (stored inverted), exclusive 3, uffd-wp 2, soft-dirty 1; present 0, PROT_NONE 8, PSE 7",
     kunit_arch: "x86_64",

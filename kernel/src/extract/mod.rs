@@ -36,8 +36,10 @@ enum Roots {
     Names(&'static [&'static str]),
     /// Every macro whose name starts with one of these prefixes.
     MacroPrefixes(&'static [&'static str]),
-    /// These names, and every function whose name starts with one of the prefixes.
-    NamesAndFunctionPrefixes(&'static [&'static str], &'static [&'static str]),
+    /// These names, and every function or function-like helper macro
+    /// (arm64 spells its PMD flag helpers as macros) whose name starts
+    /// with one of the prefixes.
+    NamesAndHelperPrefixes(&'static [&'static [&'static str]], &'static [&'static str]),
 }
 
 /// One generated header: definitions from `files`, closed over references.
@@ -96,7 +98,10 @@ fn extracted(arch: &Arch) -> Vec<Extracted> {
         Extracted {
             output: "leafdiff/extracted/arch.h",
             files: arch_files,
-            roots: Roots::NamesAndFunctionPrefixes(ARCH_ROOTS, ARCH_HELPER_PREFIXES),
+            roots: Roots::NamesAndHelperPrefixes(
+                &[ARCH_ROOTS, GENERIC_NEEDS],
+                ARCH_HELPER_PREFIXES,
+            ),
         },
     ]
 }
@@ -123,8 +128,12 @@ const ARCH_ROOTS: &[&str] = &[
     "pmd_none",
 ];
 
-/// Functions of the arch headers that are helpers under test by their name
-/// alone: the swap-PTE flag helpers. The other arch helpers are the
+/// Arch names the generic headers call that no arch helper need reach
+/// (`swapops.h` builds PMDs with `__pmd`): taken, but not under test.
+const GENERIC_NEEDS: &[&str] = &["__pte", "__pmd", "pte_val", "pmd_val"];
+
+/// Functions and macros of the arch headers that are helpers under test by
+/// their name alone: the swap-PTE flag helpers. The other arch helpers are the
 /// `__swp_*` codec and `pte/pmd_present/none` among [`ARCH_ROOTS`]; what else
 /// the arch extraction pulls in (`pte_flags`, `native_pte_val`, ...) is
 /// plumbing, not under test.
@@ -247,10 +256,12 @@ fn roots_of(index: &HeaderIndex, roots: &Roots) -> Vec<String> {
     match roots {
         Roots::Names(names) => names.iter().map(|s| s.to_string()).collect(),
         Roots::MacroPrefixes(prefixes) => by_prefix(prefixes, Kind::Macro),
-        Roots::NamesAndFunctionPrefixes(names, prefixes) => names
+        Roots::NamesAndHelperPrefixes(names, prefixes) => names
             .iter()
+            .flat_map(|list| list.iter())
             .map(|s| s.to_string())
             .chain(by_prefix(prefixes, Kind::Function))
+            .chain(by_prefix(prefixes, Kind::Macro))
             .collect(),
     }
 }
