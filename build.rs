@@ -353,13 +353,14 @@ fn variants_rs(
             .collect();
         let _ = writeln!(
             s,
-            "    KernelMeta {{ tree: {}, arch: leafdiff_kernel::arch::ALL[{}], root: {:?}, include_dir: {:?}, version: {:?}, source: {:?}, sha256: {:?}, verified: {:?}, patches: {:?}, base_of: {:?}, defined: &{:?}, softleaf_types: &{:?}, helpers: &{:?}, prototypes: &{:?}, refs: &[{}], unchecked: &{:?}, prototype_changes: &{:?} }},",
+            "    KernelMeta {{ tree: {}, arch: leafdiff_kernel::arch::ALL[{}], root: {:?}, read_root: {:?}, include_dir: {:?}, version: {:?}, source: {:?}, sha256: {:?}, verified: {:?}, patches: {:?}, base_of: {:?}, defined: &{:?}, softleaf_types: &{:?}, helpers: &{:?}, prototypes: &{:?}, refs: &[{}], unchecked: &{:?}, prototype_changes: &{:?} }},",
             k.tree_index,
             leafdiff_kernel::arch::ALL
                 .iter()
                 .position(|a| *a == k.arch)
                 .expect("every arch built is in arch::ALL"),
             k.tree.root.display().to_string(),
+            k.read_root.display().to_string(),
             k.include_dir.display().to_string(),
             k.tree.version,
             source,

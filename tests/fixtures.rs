@@ -406,6 +406,77 @@ fn kernels_7_2_and_7_3_in_one_build_show_no_divergence() {
     }
 }
 
+/// One planted bug per arch family, in one build of the four arches they
+/// are planted in (tests/fixtures/arch-families.patch): each is found on
+/// its arch alone, with the helper and the property that show it.
+#[test]
+fn one_planted_bug_per_arch_family_is_found_on_its_arch() {
+    let arches = "arm64-4k,riscv64,loongarch64,ppc64";
+    try_build(None, &["arch-families.patch"], false, Some(arches), |b| {
+        let tmp = tempfile::tempdir().unwrap();
+        let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
+        assert_eq!(code, 1, "{report:#}");
+        let on = |helper: &str, property: &str| -> Vec<String> {
+            let mut arches: Vec<String> = findings(&report)
+                .iter()
+                .filter(|f| f["helper"] == helper && f["property"] == property)
+                .flat_map(|f| strings(&f["seen_in"]))
+                .map(|v| v.split(':').nth(1).unwrap().to_string())
+                .collect();
+            arches.sort();
+            arches.dedup();
+            arches
+        };
+        // arm64: the uffd-wp flag on the offset's first bit, which
+        // pte_swp_clear_flags() then clears from every odd offset.
+        // loongarch: the offset shifted onto the exclusive bit, likewise.
+        assert_eq!(
+            on(
+                "softleaf_from_pte",
+                "softleaf_from_pte-inverts-softleaf_to_pte"
+            ),
+            ["arm64-4k", "loongarch64"],
+            "{report:#}"
+        );
+        // riscv: the type mask one bit short.
+        assert_eq!(
+            on("__swp_entry", "arch-holds-every-swap-type"),
+            ["riscv64"],
+            "{report:#}"
+        );
+        // powerpc: the soft-dirty bit is one pmd_present() and
+        // pte_present() read.
+        assert_eq!(
+            on("pte_swp_mksoft_dirty", "pte-flags-do-not-change-the-entry"),
+            ["ppc64"],
+            "{report:#}"
+        );
+        assert_eq!(
+            on("pmd_swp_mksoft_dirty", "swap-pmd-flags-keep-it-not-present"),
+            ["ppc64"],
+            "{report:#}"
+        );
+        // Each arch's bug is a root cause of its own.
+        let caused: Vec<&str> = report["causes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                report["findings"][c["finding"].as_u64().unwrap() as usize]["variant"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        for arch in ["arm64-4k", "riscv64", "loongarch64", "ppc64"] {
+            assert!(
+                caused.iter().any(|v| v.contains(&format!(":{arch}:"))),
+                "no root cause on {arch}: {caused:?}"
+            );
+        }
+    })
+    .unwrap_or_else(|e| panic!("building the arch fixture failed:\n{e}"));
+}
+
 #[test]
 fn dropped_softleaf_type_case_is_found() {
     let report = assert_found(

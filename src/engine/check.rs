@@ -241,6 +241,7 @@ pub fn root_causes(found: &[Seen], checked: &[&'static str]) -> Vec<causes::Caus
             },
             inputs: &s.inputs,
             divergence: matches!(s.first.kind, FindingKind::Divergence { .. }),
+            arch: s.first.signature.arch,
         })
         .collect();
     let causes = causes::group(&symptoms, &graph);

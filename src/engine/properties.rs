@@ -137,6 +137,9 @@ const PTE_FLAGS: &[(&str, &str, &str)] = &[
     ("pte_swp_mkuffd", "pte_swp_uffd", "pte_swp_clear_uffd"),
 ];
 
+/// Helpers that set a flag on a swap PMD.
+const PMD_FLAG_SETTERS: &[&str] = &["pmd_swp_mksoft_dirty", "pmd_swp_mkuffd"];
+
 /// Helpers whose meaning no config option changes: every variant of a kernel
 /// must agree on them (and kernels too, where both define them).
 const CONFIG_INDEPENDENT: &[&str] = &[
@@ -184,6 +187,8 @@ struct Helpers {
     swp_entry_to_pmd: Option<&'static HelperSpec>,
     pmd_present: Option<&'static HelperSpec>,
     pmd_none: Option<&'static HelperSpec>,
+    /// The swap PMD flag setters.
+    pmd_flag_setters: Vec<&'static HelperSpec>,
     softleaf_to_pte: Option<&'static HelperSpec>,
     swp_entry_to_pte: Option<&'static HelperSpec>,
     softleaf_from_pte: Option<&'static HelperSpec>,
@@ -264,6 +269,7 @@ fn helpers() -> &'static Helpers {
             swp_entry_to_pmd: spec("swp_entry_to_pmd").or_else(|| spec("softleaf_to_pmd")),
             pmd_present: spec("pmd_present"),
             pmd_none: spec("pmd_none"),
+            pmd_flag_setters: PMD_FLAG_SETTERS.iter().filter_map(|n| spec(n)).collect(),
             softleaf_to_pte: spec("softleaf_to_pte"),
             swp_entry_to_pte: spec("swp_entry_to_pte"),
             softleaf_from_pte: spec("softleaf_from_pte"),
@@ -635,6 +641,23 @@ fn swap_pmd(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violat
                 (test, pmd),
                 e,
                 format!("{}({pmd:#x}) = {got} for the swap PMD of {e:#x}", test.name),
+            ));
+        }
+    }
+    // A flag the swap PMD carries must keep it a swap PMD.
+    for &mk in &h.pmd_flag_setters {
+        let Some(marked) = ask(v, Some(mk), pmd, knobs) else {
+            continue;
+        };
+        if ask(v, h.pmd_present, marked, knobs).is_some_and(|p| p != 0) {
+            out.push(violation(
+                "swap-pmd-flags-keep-it-not-present",
+                (mk, pmd),
+                e,
+                format!(
+                    "{}({pmd:#x}) = {marked:#x}, which pmd_present() reads as present",
+                    mk.name
+                ),
             ));
         }
     }

@@ -1,14 +1,14 @@
 //! Turning a finding into something a kernel developer can paste: the case
 //! in kernel terms, a KUnit test case, or a standalone C program.
 
-use super::causes::{holds, quotes, CallGraph, Quote};
+use super::causes::{holds, quotes, Quote};
 use super::describe::TypeNames;
 use super::{Case, Engine, FindingKind};
 use crate::call::Outcome;
-use crate::oracle::{self, Variant};
+use crate::oracle::Variant;
 use leafdiff_kernel::arch::Arch;
 use leafdiff_kernel::config::{ConfigOption, KernelConfig};
-use leafdiff_kernel::helpers::{HelperSpec, Layer, Sig, SOFTLEAF_TYPES};
+use leafdiff_kernel::helpers::{Sig, SOFTLEAF_TYPES};
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -239,16 +239,6 @@ impl Check {
     }
 }
 
-/// Whether a helper's answer depends on an architecture's encoding: its
-/// definition reaches one from an `arch/` header (x86_64's `__swp_*`, PTE
-/// bits, `MAX_PHYSMEM_BITS`), as the kernel's own headers show. Without
-/// readable headers, its layer says (the page-table layer is the arch's).
-pub fn arch_dependent(helper: &HelperSpec) -> bool {
-    CallGraph::of_kernels(oracle::kernels(), [helper.name])
-        .arch_dependent(helper.name)
-        .unwrap_or(helper.layer == Layer::PageTable)
-}
-
 /// What a `.kunitconfig` needs so that a kernel has one of the options the
 /// matrix varies, and whether the option needs a real arch rather than UML
 /// (kunit.py's default). Kconfig symbols without a prompt cannot be set
@@ -332,7 +322,7 @@ pub fn kunitconfig(
         "CONFIG_KUNIT=y".to_string(),
         "CONFIG_LEAFDIFF_KUNIT_TEST=y".to_string(),
     ];
-    let mut needs_arch = arch_dependent(call.helper);
+    let mut needs_arch = super::signature::arch_dependent(call.helper);
     for option in &options {
         let (symbols, not_uml) = kunit_needs(*option);
         needs_arch |= not_uml;
@@ -394,7 +384,7 @@ pub fn kunit(
         config.arch.map_or(String::new(), |a| format!(" --arch={a}"))
     ));
     let mut guards: Vec<(String, String)> = Vec::new();
-    if arch_dependent(case.helper) {
+    if super::signature::arch_dependent(case.helper) {
         guards.push((
             v.arch().kunit_skip_if.into(),
             format!(

@@ -12,6 +12,9 @@ pub struct KernelMeta {
     /// The arch these headers are compiled as (`kernel/src/arch/`).
     pub arch: &'static Arch,
     pub root: &'static str,
+    /// The tree the variants were compiled from: a private patched copy of
+    /// `root` when `LEAFDIFF_PATCHES` applied, else `root`.
+    pub read_root: &'static str,
     /// The extracted and (if patched) patched headers the variants compile against.
     pub include_dir: &'static str,
     pub version: &'static str,

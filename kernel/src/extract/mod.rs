@@ -58,6 +58,13 @@ pub const OPTIONAL_FILES: &[&str] = &[
     "include/linux/huge_mm.h",
 ];
 
+/// The files leafdiff reads for `arch`.
+pub fn read_files_of(arch: &Arch) -> Vec<&'static str> {
+    let mut files: Vec<&'static str> = NEEDED_FILES.iter().chain(OPTIONAL_FILES).copied().collect();
+    files.extend(arch.files);
+    files
+}
+
 /// Every file a patch may change that leafdiff reads, for any arch: the
 /// rest are skipped.
 pub fn read_files() -> Vec<&'static str> {
