@@ -50,7 +50,6 @@ const fn arm64(
         layout: LAYOUT,
         kunit_arch: "arm64",
         kunit_skip_if: "!IS_ENABLED(CONFIG_ARM64)",
-        cross_cc: "aarch64-linux-gnu-gcc",
     }
 }
 

@@ -51,8 +51,6 @@ pub struct Arch {
     /// The C condition under which a KUnit reproducer's kernel did not
     /// compile this encoding, so the test skips.
     pub kunit_skip_if: &'static str,
-    /// The compiler a `--c` reproducer names to build as this arch would.
-    pub cross_cc: &'static str,
 }
 
 /// Every arch this leafdiff knows, in the order variants are built.
