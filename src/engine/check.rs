@@ -121,7 +121,11 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
         kernels: engine
             .kernels()
             .into_iter()
-            .map(|k| KernelSummary {
+            .enumerate()
+            .map(|(i, k)| KernelSummary {
+                helpers: k.helpers.len(),
+                cases: Stats::get(&engine.stats.kernel_cases[i]),
+                compared: Stats::get(&engine.stats.kernel_compared[i]),
                 title: k.title(),
                 source: k.source.into(),
                 version: k.version.into(),

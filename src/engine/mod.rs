@@ -71,6 +71,10 @@ pub struct Stats {
     pub properties: AtomicU64,
     /// Helper absent from the C or the model for that variant.
     pub skipped: AtomicU64,
+    /// Cases and differential comparisons per kernel (one tree for one
+    /// arch), in `Engine::kernels` order.
+    pub kernel_cases: Vec<AtomicU64>,
+    pub kernel_compared: Vec<AtomicU64>,
 }
 
 impl Stats {
@@ -90,6 +94,8 @@ pub struct Engine {
     /// The selector naming each of those kernels exactly: worked out once,
     /// since every case is matched against it.
     selectors: Vec<case::KernelSelector>,
+    /// Each variant's position in `by_kernel`.
+    kernel_of: Vec<usize>,
     pub checks: Checks,
     pub stats: Stats,
 }
@@ -132,13 +138,26 @@ impl Engine {
             .iter()
             .map(|of| selector_of(variants[of[0]].kernel()))
             .collect();
+        let mut kernel_of = vec![0; variants.len()];
+        for (k, of) in by_kernel.iter().enumerate() {
+            for &v in of {
+                kernel_of[v] = k;
+            }
+        }
+        let per_kernel = || (0..by_kernel.len()).map(|_| AtomicU64::new(0)).collect();
+        let stats = Stats {
+            kernel_cases: per_kernel(),
+            kernel_compared: per_kernel(),
+            ..Stats::default()
+        };
         Engine {
             variants,
             models,
             by_kernel,
             selectors,
+            kernel_of,
             checks,
-            stats: Stats::default(),
+            stats,
         }
     }
 
@@ -209,6 +228,7 @@ impl Engine {
             return Vec::new();
         };
         let case = self.pinned(case, variant);
+        Stats::bump(&self.stats.kernel_cases[self.kernel_of[variant]], 1);
         let mut findings = Vec::new();
         if self.checks.differential && case.target != Target::Props {
             findings.extend(self.differential(&case, variant));
@@ -242,6 +262,7 @@ impl Engine {
             return None;
         };
         Stats::bump(&self.stats.compared, 1);
+        Stats::bump(&self.stats.kernel_compared[self.kernel_of[variant]], 1);
         if agree(&c, &m) {
             return None;
         }
