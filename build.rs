@@ -4,6 +4,7 @@
 //! static library, records the ones that do not as findings, and generates
 //! the FFI bindings and the variant table the oracle reads.
 
+use leafdiff_kernel::arch::Arch;
 use leafdiff_kernel::config::{self, KernelConfig};
 use leafdiff_kernel::discover::{discover, Discovery};
 use leafdiff_kernel::helpers::helper_id;
@@ -65,12 +66,8 @@ fn run() -> anyhow::Result<()> {
         }
     }
 
-    let configs = match settings.matrix {
-        Matrix::Pairwise => config::pairwise(),
-        Matrix::Full => config::full(),
-    };
     let discoveries: Vec<Discovery> = kernels.iter().map(|k| discover(&k.facts)).collect();
-    let variants = plan(&kernels, &discoveries, &configs, &out)?;
+    let variants = plan(&kernels, &discoveries, &settings.matrix)?;
     let compiled = compile_all(&kernels, variants, &manifest)?;
 
     let good: Vec<&Compiled> = compiled.iter().filter(|c| c.failure.is_none()).collect();
@@ -79,7 +76,7 @@ fn run() -> anyhow::Result<()> {
         "no variant compiled; the first failure was:\n{}",
         compiled[0].failure.as_deref().unwrap_or("")
     );
-    let mut lib = base_build(&manifest);
+    let mut lib = base_build(&manifest, None);
     lib.file(manifest.join("csrc/runtime.c"));
     for c in &good {
         lib.object(&c.variant.object);
@@ -94,19 +91,23 @@ fn run() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// One variant per (kernel and arch, config the arch allows).
 fn plan(
     kernels: &[PreparedKernel],
     discoveries: &[Discovery],
-    configs: &[KernelConfig],
-    out: &Path,
+    matrix: &Matrix,
 ) -> anyhow::Result<Vec<Variant>> {
     let mut variants = Vec::new();
     for (k, kernel) in kernels.iter().enumerate() {
+        let configs = match matrix {
+            Matrix::Pairwise => config::pairwise(kernel.arch),
+            Matrix::Full => config::full(kernel.arch),
+        };
         for (c, config) in configs.iter().enumerate() {
             let prefix = format!("ld_k{k}c{c}");
             let helpers = &discoveries[k].helpers;
             let text = wrapper::generate(&kernel.facts, helpers, &prefix);
-            let source = out.join(format!("kernels/k{k}/{prefix}.c"));
+            let source = kernel.include_dir.with_file_name(format!("{prefix}.c"));
             std::fs::write(&source, text)?;
             variants.push(Variant {
                 kernel: k,
@@ -123,12 +124,15 @@ fn plan(
 
 /// The compiler setup shared by every C file: honours CC/CFLAGS (as OSS-Fuzz
 /// sets them) and, under `cargo fuzz` or `cargo afl`, instruments the
-/// kernel's C for coverage the way that fuzzer instruments the Rust.
-fn base_build(manifest: &Path) -> cc::Build {
+/// kernel's C for coverage the way that fuzzer instruments the Rust. An
+/// arch's own shims (`csrc/shim/<arch>/`) come before the shared ones.
+fn base_build(manifest: &Path, arch: Option<&Arch>) -> cc::Build {
     let mut b = cc::Build::new();
-    b.opt_level(2)
-        .warnings(false)
-        .include(manifest.join("csrc/shim"))
+    b.opt_level(2).warnings(false);
+    if let Some(arch) = arch {
+        b.include(manifest.join("csrc/shim").join(arch.shims));
+    }
+    b.include(manifest.join("csrc/shim"))
         .include(manifest.join("csrc"));
     if std::env::var_os("CARGO_CFG_FUZZING").is_some() {
         if std::env::var_os("CC").is_none() {
@@ -185,9 +189,15 @@ fn compile_all(
 }
 
 fn compile_variant(kernel: &PreparedKernel, v: &Variant, manifest: &Path) -> Option<String> {
-    let mut b = base_build(manifest);
+    let mut b = base_build(manifest, Some(kernel.arch));
     b.include(&kernel.include_dir);
-    for (name, value) in v.config.defines() {
+    // A call to something the extraction did not take is the variant's
+    // build finding, not an undefined symbol at link time.
+    b.flag("-Werror=implicit-function-declaration");
+    for flag in kernel.arch.cflags {
+        b.flag(flag);
+    }
+    for (name, value) in v.config.defines(kernel.arch) {
         b.define(name, value);
     }
     let mut cmd = b.get_compiler().to_command();
@@ -335,8 +345,14 @@ fn variants_rs(
             .collect();
         let _ = writeln!(
             s,
-            "    KernelMeta {{ root: {:?}, include_dir: {:?}, version: {:?}, source: {:?}, sha256: {:?}, verified: {:?}, patches: {:?}, base_of: {:?}, defined: &{:?}, softleaf_types: &{:?}, helpers: &{:?}, prototypes: &{:?}, refs: &[{}], unchecked: &{:?}, prototype_changes: &{:?} }},",
+            "    KernelMeta {{ tree: {}, arch: leafdiff_kernel::arch::ALL[{}], root: {:?}, read_root: {:?}, include_dir: {:?}, version: {:?}, source: {:?}, sha256: {:?}, verified: {:?}, patches: {:?}, base_of: {:?}, defined: &{:?}, softleaf_types: &{:?}, helpers: &{:?}, prototypes: &{:?}, refs: &[{}], unchecked: &{:?}, prototype_changes: &{:?} }},",
+            k.tree_index,
+            leafdiff_kernel::arch::ALL
+                .iter()
+                .position(|a| *a == k.arch)
+                .expect("every arch built is in arch::ALL"),
             k.tree.root.display().to_string(),
+            k.read_root.display().to_string(),
             k.include_dir.display().to_string(),
             k.tree.version,
             source,

@@ -20,8 +20,10 @@ typedef struct ld_args {
 	uint64_t a;
 	uint64_t b;
 	ld_page_spec page;
-	/* Run-time knobs: x86 5-level paging, swap_migration_ad_supported. */
-	uint8_t la57;
+	/* Run-time knobs: bit i answers the arch's run-time question i (its
+	 * shims say which: x86_64's pgtable_l5_enabled() is bit 0), and
+	 * swap_migration_ad_supported. */
+	uint8_t arch_knobs;
 	uint8_t swap_migration_ad_supported;
 } ld_args;
 

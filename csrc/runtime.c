@@ -39,7 +39,7 @@ struct page *ld_pfn_to_page(unsigned long pfn)
 	return &ld_state.pfn_page;
 }
 
-bool ld_la57(void)
+bool ld_knob(unsigned int bit)
 {
-	return ld_state.args && ld_state.args->la57;
+	return ld_state.args && (ld_state.args->arch_knobs >> bit & 1);
 }

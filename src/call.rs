@@ -15,10 +15,48 @@ pub struct Page {
 /// Facts the kernel reads at run time rather than compile time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Knobs {
-    /// x86 5-level paging (`pgtable_l5_enabled()`), which sets `MAX_PHYSMEM_BITS`.
-    pub la57: bool,
+    /// Bit `i`: the answer to the arch's run-time question `i` (`Arch::knobs`;
+    /// x86_64's bit 0 is `pgtable_l5_enabled()`).
+    pub arch: u8,
     /// `swap_migration_ad_supported`, the A/D-bits-in-migration-entries switch.
     pub swap_migration_ad_supported: bool,
+}
+
+impl Knobs {
+    /// The arch's questions a case byte can answer: bit 0, then bits 2-7
+    /// (bit 1 is `swap_migration_ad_supported`, as in every format-2 file).
+    pub const ARCH_MAX: usize = 7;
+
+    /// The case-file byte (format 2, byte 36).
+    pub fn to_byte(self) -> u8 {
+        (self.arch & 1) | (self.swap_migration_ad_supported as u8) << 1 | (self.arch & !1) << 1
+    }
+
+    pub fn from_byte(byte: u8) -> Knobs {
+        Knobs {
+            arch: (byte & 1) | (byte >> 1 & !1),
+            swap_migration_ad_supported: byte & 2 != 0,
+        }
+    }
+
+    /// The answer to the arch's question `i`.
+    pub fn arch_knob(self, i: usize) -> bool {
+        self.arch >> i & 1 != 0
+    }
+
+    /// `name()=0, ...` for each of the arch's questions, then the A/D switch.
+    pub fn describe(self, questions: &[&str]) -> String {
+        questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| format!("{q}={}", self.arch_knob(i) as u8))
+            .chain([format!(
+                "swap_migration_ad_supported={}",
+                self.swap_migration_ad_supported as u8
+            )])
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// The arguments of one call; which fields a helper reads is its `Sig`.

@@ -13,7 +13,7 @@
 //! case layout changes.
 
 use crate::call::Args;
-use crate::engine::sweep::KNOBS;
+use crate::engine::sweep::knobs;
 use crate::helpers::Sig;
 use crate::oracle::Variant;
 
@@ -44,7 +44,7 @@ pub fn entries(variants: &[&Variant]) -> Vec<Entry> {
         }
     };
     for v in variants {
-        for knobs in KNOBS {
+        for knobs in knobs(v.arch()) {
             let args = Args {
                 knobs,
                 ..Args::default()

@@ -498,8 +498,12 @@ fn run_diff(json: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
 }
 
 fn run_info() -> anyhow::Result<ExitCode> {
-    for (i, k) in oracle::kernels().iter().enumerate() {
-        println!("kernel k{i}: {}", k.title());
+    let kernels = oracle::kernels();
+    for (i, k) in kernels.iter().enumerate() {
+        if i > 0 && kernels[i - 1].tree == k.tree {
+            continue;
+        }
+        println!("kernel k{}: {}", k.tree, k.tree_title());
         println!("  root: {}", k.root);
         println!("  extracted headers: {}", k.include_dir);
         if !k.sha256.is_empty() {
@@ -521,6 +525,21 @@ fn run_info() -> anyhow::Result<ExitCode> {
             } else {
                 "absent"
             }
+        );
+        println!("  arches:");
+        for a in kernels.iter().filter(|o| o.tree == k.tree) {
+            println!("    {}", arch_line(a));
+        }
+    }
+    let left_out: Vec<&str> = leafdiff_kernel::arch::ALL
+        .iter()
+        .filter(|a| !kernels.iter().any(|k| k.arch == **a))
+        .map(|a| a.name)
+        .collect();
+    if !left_out.is_empty() {
+        println!(
+            "arches this build leaves out (LEAFDIFF_ARCH, or the tree lacks their headers): {}",
+            left_out.join(", ")
         );
     }
     println!("variants ({}):", oracle::variants().len());
@@ -560,14 +579,36 @@ fn run_info() -> anyhow::Result<ExitCode> {
         }
     }
     for b in oracle::build_findings() {
+        let k = &kernels[b.kernel];
         println!(
-            "build finding: k{}:{} does not compile:\n{}",
-            b.kernel,
+            "build finding: k{}:{}:{} does not compile:\n{}",
+            k.tree,
+            k.arch.name,
             leafdiff_kernel::config::KernelConfig::from_bits(b.config_bits).label(),
             b.compiler_output
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One arch of a kernel for `info`: word size, run-time knobs, whether the
+/// model knows it, and the swap PTE's field layout.
+fn arch_line(k: &oracle::KernelMeta) -> String {
+    let a = k.arch;
+    let knobs = if a.knobs.is_empty() {
+        String::new()
+    } else {
+        format!(", run-time knobs {}", a.knobs.join(", "))
+    };
+    let model = if leafdiff::model::MODELLED_ARCHES.contains(&a) {
+        "modelled"
+    } else {
+        "properties only"
+    };
+    format!(
+        "{}: {}-bit{knobs}, {model}; {}",
+        a.name, a.word_bits, a.layout
+    )
 }
 
 fn run_pin(refresh: bool) -> anyhow::Result<ExitCode> {

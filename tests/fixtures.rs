@@ -38,14 +38,25 @@ struct Build {
     variants: Option<String>,
 }
 
+/// The arch the fixtures below plant their bugs for, and the only one
+/// their builds compile (`LEAFDIFF_ARCH`), to keep each build short.
+const FIXTURE_ARCH: &str = "x86_64";
+
 fn with_build<T>(patches: &[&str], body: impl FnOnce(&Build) -> T) -> T {
     with_kernel_build(None, patches, body)
+}
+
+/// As `with_build`, compiling every arch leafdiff knows.
+fn with_every_arch_build<T>(patches: &[&str], body: impl FnOnce(&Build) -> T) -> T {
+    try_build(None, patches, false, None, body).unwrap_or_else(|e| {
+        panic!("building leafdiff with {patches:?} for every arch failed:\n{e}")
+    })
 }
 
 /// As `with_build`, with each kernel also built without the patches
 /// (`LEAFDIFF_BASE=1`), for `leafdiff diff`.
 fn with_base_build<T>(patches: &[&str], body: impl FnOnce(&Build) -> T) -> T {
-    try_build(None, patches, true, body)
+    try_build(None, patches, true, Some(FIXTURE_ARCH), body)
         .unwrap_or_else(|e| panic!("building leafdiff with {patches:?} and its base failed:\n{e}"))
 }
 
@@ -66,13 +77,14 @@ fn try_kernel_build<T>(
     patches: &[&str],
     body: impl FnOnce(&Build) -> T,
 ) -> Result<T, String> {
-    try_build(kernel, patches, false, body)
+    try_build(kernel, patches, false, Some(FIXTURE_ARCH), body)
 }
 
 fn try_build<T>(
     kernel: Option<&str>,
     patches: &[&str],
     base: bool,
+    arches: Option<&str>,
     body: impl FnOnce(&Build) -> T,
 ) -> Result<T, String> {
     let _guard = BUILD.lock().unwrap_or_else(|e| e.into_inner());
@@ -91,6 +103,10 @@ fn try_build<T>(
     if let Some(kernel) = kernel {
         cmd.env("LEAFDIFF_KERNEL", kernel);
     }
+    match arches {
+        Some(list) => cmd.env("LEAFDIFF_ARCH", list),
+        None => cmd.env_remove("LEAFDIFF_ARCH"),
+    };
     if base {
         cmd.env("LEAFDIFF_BASE", "1");
     } else {
@@ -141,6 +157,11 @@ impl Build {
 
     /// `check` with its JSON report; findings' reproducers go to `out`.
     fn check(&self, out: &Path, extra: &[&str]) -> (i32, Value) {
+        self.check_variants("", out, extra)
+    }
+
+    /// `check` on the variants `LEAFDIFF_VARIANTS=variants` selects.
+    fn check_variants(&self, variants: &str, out: &Path, extra: &[&str]) -> (i32, Value) {
         let dir = out.display().to_string();
         let report = out.join("report.md");
         let report_arg = report.display().to_string();
@@ -150,7 +171,17 @@ impl Build {
             // A bound, not a goal: --sweep-only ends in seconds.
             args.extend(["--time", "600"]);
         }
-        let code = self.run(&args).status.code().unwrap();
+        let run = Command::new(&self.binary)
+            .args(&args)
+            .env("LEAFDIFF_VARIANTS", variants)
+            .output()
+            .expect("leafdiff runs");
+        assert!(
+            run.status.code().is_some_and(|c| c <= 1),
+            "leafdiff {args:?} failed to run:\n{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let code = run.status.code().unwrap();
         let json = std::fs::read_to_string(report.with_extension("json")).unwrap();
         (code, serde_json::from_str(&json).unwrap())
     }
@@ -270,12 +301,39 @@ fn assert_found_then(fixture: &str, helpers: &[&str], more: impl FnOnce(&Build, 
     })
 }
 
+/// Every arch of the kernel under test is clean but alpha, whose swap PTE
+/// keeps 24 offset bits (63-40) where a pfn has MAX_PHYSMEM_BITS (48) less
+/// PAGE_SHIFT (13) = 35: migration entries of pages above 128 GiB would
+/// lose their pfn's high bits. That finding is asserted by itself.
 #[test]
 fn kernel_under_test_shows_no_divergence() {
-    with_build(&[], |b| {
+    with_every_arch_build(&[], |b| {
         let tmp = tempfile::tempdir().unwrap();
-        let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
+        let (code, report) = b.check_variants("alpha", tmp.path(), &["--sweep-only"]);
+        assert_eq!(code, 1, "{report:#}");
+        let f = finding(&report, "__swp_entry");
+        assert_eq!(f["property"], "arch-holds-every-pfn", "{f:#}");
+        let seen = strings(&f["seen_in"]);
+        assert!(
+            !seen.is_empty() && seen.iter().all(|v| v.contains(":alpha:MIGRATION")),
+            "{f:#}"
+        );
+        assert_eq!(findings(&report).len(), 1, "{report:#}");
+        let (code, report) = b.check_variants("-alpha", tmp.path(), &["--sweep-only"]);
         assert_eq!(code, 0, "{report:#}");
+        let variants = strings(&report["variants"]);
+        // alpha's variants ran above.
+        for arch in leafdiff_kernel::arch::ALL
+            .iter()
+            .filter(|a| a.name != "alpha")
+        {
+            let label = format!(":{}:", arch.name);
+            assert!(
+                variants.iter().any(|v| v.contains(&label)),
+                "{} has no variant: {variants:?}",
+                arch.name
+            );
+        }
         assert!(findings(&report).is_empty() && strings(&report["build_findings"]).is_empty());
         assert!(
             report["compared"].as_u64().unwrap() > 1_000_000,
@@ -287,7 +345,8 @@ fn kernel_under_test_shows_no_divergence() {
         );
         assert!(report["sweep"].as_str().unwrap().starts_with("complete"));
         // The random phase too, for a few seconds.
-        let (code, report) = b.check(tmp.path(), &["--time", "5", "--seed", "7"]);
+        let (code, report) =
+            b.check_variants("-alpha", tmp.path(), &["--time", "5", "--seed", "7"]);
         assert_eq!(code, 0, "{report:#}");
     });
 }
@@ -545,6 +604,77 @@ fn every_generation_in_one_build_shows_no_divergence() {
         }
         Err(e) => panic!("building leafdiff with every generation failed:\n{e}"),
     }
+}
+
+/// One planted bug per arch family, in one build of the four arches they
+/// are planted in (tests/fixtures/arch-families.patch): each is found on
+/// its arch alone, with the helper and the property that show it.
+#[test]
+fn one_planted_bug_per_arch_family_is_found_on_its_arch() {
+    let arches = "arm64-4k,riscv64,loongarch64,ppc64";
+    try_build(None, &["arch-families.patch"], false, Some(arches), |b| {
+        let tmp = tempfile::tempdir().unwrap();
+        let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
+        assert_eq!(code, 1, "{report:#}");
+        let on = |helper: &str, property: &str| -> Vec<String> {
+            let mut arches: Vec<String> = findings(&report)
+                .iter()
+                .filter(|f| f["helper"] == helper && f["property"] == property)
+                .flat_map(|f| strings(&f["seen_in"]))
+                .map(|v| v.split(':').nth(1).unwrap().to_string())
+                .collect();
+            arches.sort();
+            arches.dedup();
+            arches
+        };
+        // arm64: the uffd-wp flag on the offset's first bit, which
+        // pte_swp_clear_flags() then clears from every odd offset.
+        // loongarch: the offset shifted onto the exclusive bit, likewise.
+        assert_eq!(
+            on(
+                "softleaf_from_pte",
+                "softleaf_from_pte-inverts-softleaf_to_pte"
+            ),
+            ["arm64-4k", "loongarch64"],
+            "{report:#}"
+        );
+        // riscv: the type mask one bit short.
+        assert_eq!(
+            on("__swp_entry", "arch-holds-every-swap-type"),
+            ["riscv64"],
+            "{report:#}"
+        );
+        // powerpc: the soft-dirty bit is one pmd_present() and
+        // pte_present() read.
+        assert_eq!(
+            on("pte_swp_mksoft_dirty", "pte-flags-do-not-change-the-entry"),
+            ["ppc64"],
+            "{report:#}"
+        );
+        assert_eq!(
+            on("pmd_swp_mksoft_dirty", "swap-pmd-flags-keep-it-not-present"),
+            ["ppc64"],
+            "{report:#}"
+        );
+        // Each arch's bug is a root cause of its own.
+        let caused: Vec<&str> = report["causes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                report["findings"][c["finding"].as_u64().unwrap() as usize]["variant"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        for arch in ["arm64-4k", "riscv64", "loongarch64", "ppc64"] {
+            assert!(
+                caused.iter().any(|v| v.contains(&format!(":{arch}:"))),
+                "no root cause on {arch}: {caused:?}"
+            );
+        }
+    })
+    .unwrap_or_else(|e| panic!("building the arch fixture failed:\n{e}"));
 }
 
 #[test]

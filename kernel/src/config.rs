@@ -1,6 +1,7 @@
 //! Kernel configurations: the options the harness varies, the Kconfig
 //! dependencies between them that matter here, and the variant matrix.
 
+use crate::arch::Arch;
 use crate::kconfig::Kconfig;
 use std::collections::BTreeSet;
 
@@ -116,17 +117,9 @@ pub fn kconfig_mismatches(kconfig: &Kconfig) -> Vec<String> {
     out
 }
 
-/// Symbols (and values) every variant defines: the x86_64 environment the
-/// headers assume, whatever the varied options are.
-pub const BASE_DEFINES: &[(&str, &str)] = &[
-    ("CONFIG_MMU", "1"),
-    ("CONFIG_X86_64", "1"),
-    ("CONFIG_64BIT", "1"),
-    ("CONFIG_SPARSEMEM", "1"),
-    ("CONFIG_PAGE_SHIFT", "12"),
-    ("CONFIG_PGTABLE_LEVELS", "5"),
-    ("CONFIG_HAVE_ARCH_SOFT_DIRTY", "1"),
-];
+/// Symbols every variant defines whatever its arch and options; the arch's
+/// own come from its file under `arch/`.
+pub const BASE_DEFINES: &[(&str, &str)] = &[("CONFIG_MMU", "1")];
 
 /// One compile-time configuration.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -159,15 +152,20 @@ impl KernelConfig {
         self.enabled.contains(&option)
     }
 
-    pub fn is_valid(&self) -> bool {
+    /// Whether Kconfig allows this config on `arch`: the dependencies
+    /// hold, and every option on is one the arch lets vary.
+    pub fn is_valid(&self, arch: &Arch) -> bool {
         DEPENDENCIES
             .iter()
             .all(|(option, requires)| !self.has(*option) || self.has(*requires))
+            && self.enabled.iter().all(|o| arch.allows(*o))
     }
 
-    /// `CONFIG_*` symbols and values to define when compiling this variant.
-    pub fn defines(&self) -> Vec<(&'static str, &'static str)> {
+    /// `CONFIG_*` symbols and values to define when compiling this variant
+    /// for `arch`.
+    pub fn defines(&self, arch: &Arch) -> Vec<(&'static str, &'static str)> {
         let mut out: Vec<(&'static str, &'static str)> = BASE_DEFINES.to_vec();
+        out.extend(arch.defines);
         for option in &self.enabled {
             out.extend(option.symbols().iter().map(|s| (*s, "1")));
         }
@@ -187,10 +185,10 @@ impl KernelConfig {
     }
 }
 
-fn all_valid() -> Vec<KernelConfig> {
+fn all_valid(arch: &Arch) -> Vec<KernelConfig> {
     (0..1u32 << ConfigOption::ALL.len())
         .map(KernelConfig::from_bits)
-        .filter(KernelConfig::is_valid)
+        .filter(|c| c.is_valid(arch))
         .collect()
 }
 
@@ -206,12 +204,15 @@ fn pairs(config: &KernelConfig) -> Vec<(usize, bool, usize, bool)> {
 
 /// A covering array: the fewest configs (found greedily, deterministically) such
 /// that every pair of option values any valid config exhibits appears in one of them.
-/// All options on and all options off come first, as the two configs people build most.
-pub fn pairwise() -> Vec<KernelConfig> {
-    let candidates = all_valid();
+/// All options on (that the arch allows) and all options off come first, as
+/// the two configs people build most.
+pub fn pairwise(arch: &Arch) -> Vec<KernelConfig> {
+    let candidates = all_valid(arch);
     let mut uncovered: BTreeSet<_> = candidates.iter().flat_map(pairs).collect();
     let mut chosen: Vec<KernelConfig> = Vec::new();
-    let everything = KernelConfig::from_bits((1 << ConfigOption::ALL.len()) - 1);
+    let everything = KernelConfig {
+        enabled: arch.options.iter().copied().collect(),
+    };
     for seed in [everything, KernelConfig::default()] {
         uncovered.retain(|p| !pairs(&seed).contains(p));
         chosen.push(seed);
@@ -232,27 +233,28 @@ pub fn pairwise() -> Vec<KernelConfig> {
     chosen
 }
 
-/// The full product of valid configs.
-pub fn full() -> Vec<KernelConfig> {
-    all_valid()
+/// The full product of the configs `arch` allows.
+pub fn full(arch: &Arch) -> Vec<KernelConfig> {
+    all_valid(arch)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::arch::x86_64::X86_64;
 
     #[test]
     fn pairwise_covers_every_valid_pair() {
-        let chosen = pairwise();
+        let chosen = pairwise(&X86_64);
         let covered: BTreeSet<_> = chosen.iter().flat_map(pairs).collect();
-        let needed: BTreeSet<_> = all_valid().iter().flat_map(pairs).collect();
+        let needed: BTreeSet<_> = all_valid(&X86_64).iter().flat_map(pairs).collect();
         assert_eq!(covered, needed);
         assert!(
             chosen.len() < 16,
             "covering array too large: {}",
             chosen.len()
         );
-        assert!(chosen.iter().all(KernelConfig::is_valid));
+        assert!(chosen.iter().all(|c| c.is_valid(&X86_64)));
     }
 
     #[test]
@@ -261,12 +263,12 @@ mod tests {
             enabled: options.iter().copied().collect(),
         };
         use ConfigOption::*;
-        assert!(!c(&[DevicePrivate]).is_valid());
-        assert!(!c(&[DevicePrivate, ZoneDevice]).is_valid());
-        assert!(c(&[DevicePrivate, ZoneDevice, Migration]).is_valid());
-        assert!(c(&[Migration]).is_valid());
+        assert!(!c(&[DevicePrivate]).is_valid(&X86_64));
+        assert!(!c(&[DevicePrivate, ZoneDevice]).is_valid(&X86_64));
+        assert!(c(&[DevicePrivate, ZoneDevice, Migration]).is_valid(&X86_64));
+        assert!(c(&[Migration]).is_valid(&X86_64));
         // Of MIGRATION, ZONE_DEVICE, DEVICE_PRIVATE, 4 of 8 settings remain.
-        assert_eq!(full().len(), 4 << 5);
+        assert_eq!(full(&X86_64).len(), 4 << 5);
         assert!(table_requires(DevicePrivate, Migration));
         assert!(!table_requires(Migration, ZoneDevice));
     }
@@ -319,7 +321,7 @@ config SWAP
         let c = KernelConfig {
             enabled: [ConfigOption::PmdSoftleaves].into_iter().collect(),
         };
-        let d = c.defines();
+        let d = c.defines(&X86_64);
         assert!(d.contains(&("CONFIG_ARCH_HAS_PMD_SOFTLEAVES", "1")));
         assert!(d.contains(&("CONFIG_ARCH_ENABLE_THP_MIGRATION", "1")));
     }

@@ -82,6 +82,25 @@ fn is_object_like(def: &Definition) -> bool {
     !after[def.name.len().min(after.len())..].starts_with('(')
 }
 
+/// The function an object-like macro renames (s390's
+/// `#define pte_swp_soft_dirty pte_soft_dirty`), which gives the helper
+/// its prototype: such a macro is no constant.
+fn renamed_function<'a>(facts: &'a HeaderFacts, def: &Definition) -> Option<&'a Definition> {
+    let body = def.text.split_whitespace().nth(2)?;
+    let target = facts.index.named(body).find(|d| d.kind == Kind::Function)?;
+    (def.text.split_whitespace().count() == 3).then_some(target)
+}
+
+/// An arch header's function on a `swp_entry_t` reads the arch's own
+/// format (s390 spells `__swp_type` as a function; x86 as a macro): the
+/// entry as the swap PTE lays it out, not the arch-independent one.
+fn in_arch_format(def: &Definition, sig: Sig) -> Sig {
+    match sig {
+        Sig::EntryToWord if def.file.starts_with("arch/") => Sig::ArchEntryToWord,
+        sig => sig,
+    }
+}
+
 /// What the extraction found, sorted into helpers, unchecked names and
 /// changed prototypes. Deterministic: sorted by name.
 pub fn discover(facts: &HeaderFacts) -> Discovery {
@@ -113,11 +132,15 @@ fn classify(facts: &HeaderFacts, spelling: &str, out: &mut Discovery) {
     let model = known(spelling);
     let name = model.map_or(spelling, |k| k.name).to_string();
     let defs: Vec<&Definition> = facts.index.named(spelling).collect();
-    let function = defs.iter().find(|d| d.kind == Kind::Function);
+    let function = defs
+        .iter()
+        .find(|d| d.kind == Kind::Function)
+        .copied()
+        .or_else(|| defs.first().and_then(|d| renamed_function(facts, d)));
     let found = match (function, defs.first()) {
         (None, None) => unreachable!("only defined names are classified"),
         (Some(def), _) => prototype::of_function(def)
-            .and_then(|p| Ok((p.sig()?, p.text)))
+            .and_then(|p| Ok((in_arch_format(def, p.sig()?), p.text)))
             .map_err(|e| e.to_string()),
         (None, Some(def)) if is_object_like(def) => Ok((Sig::Const, "constant".to_string())),
         (None, Some(_)) => match model {

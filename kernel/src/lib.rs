@@ -4,6 +4,7 @@
 //! and which configurations are built. Shared by `build.rs` and the CLI so
 //! that `leafdiff info` reports exactly what the build used.
 
+pub mod arch;
 pub mod compiler;
 pub mod config;
 pub mod debian;

@@ -287,6 +287,7 @@ mod tests {
             matrix: crate::settings::Matrix::Pairwise,
             base: false,
             keyring: "/nonexistent.gpg".into(),
+            arches: crate::arch::ALL.to_vec(),
         };
         let err = refresh(&settings, &mut |_| {}).unwrap_err();
         assert!(matches!(err, PinError::Offline), "{err}");

@@ -12,6 +12,7 @@ pub const ENV_VARS: &[&str] = &[
     "LEAFDIFF_KEYRING",
     "LEAFDIFF_MATRIX",
     "LEAFDIFF_BASE",
+    "LEAFDIFF_ARCH",
     "XDG_CACHE_HOME",
     "HOME",
 ];
@@ -49,6 +50,8 @@ pub struct Settings {
     /// `LEAFDIFF_KEYRING`: the OpenPGP keyring a suite's `InRelease` must be
     /// signed by; Debian's archive keyring unless set (tests sign with their own).
     pub keyring: PathBuf,
+    /// `LEAFDIFF_ARCH`: the arches to build, every one unless set.
+    pub arches: Vec<&'static crate::arch::Arch>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -57,6 +60,8 @@ pub enum SettingsError {
     Matrix(String),
     #[error("no cache directory: set LEAFDIFF_CACHE, XDG_CACHE_HOME or HOME")]
     NoCacheDir,
+    #[error("{0}")]
+    Arch(String),
 }
 
 impl Settings {
@@ -106,6 +111,8 @@ impl Settings {
             keyring: PathBuf::from(
                 get("LEAFDIFF_KEYRING").unwrap_or_else(|| crate::trust::DEFAULT_KEYRING.into()),
             ),
+            arches: crate::arch::parse_list(get("LEAFDIFF_ARCH").as_deref())
+                .map_err(SettingsError::Arch)?,
         })
     }
 }

@@ -14,13 +14,15 @@
 //!
 //! ```text
 //! [0] version (2)
-//! [1] arch: 0 = x86_64
+//! [1] arch: `Arch::id` (kernel/src/arch/), 0 = x86_64
 //! [2..4] kernel series (major, minor); 0.0: the build's first kernel with the features
 //! [4] kernel features required: bit 0, the device-private migration series
 //! [5] config mask: the `ConfigOption` bits the case requires ...
 //! [6] config bits: ... to have these values (the others are free)
 //! [7..11] helper id
-//! [11..19] a | [19..27] b | [27..35] page pfn | [35] page flags | [36] knobs
+//! [11..19] a | [19..27] b | [27..35] page pfn | [35] page flags
+//! [36] knobs: bit 1 swap_migration_ad_supported; bits 0, 2-7 the arch's
+//!      run-time questions in order (`Knobs::to_byte`)
 //! ```
 //! Version 1 files (a helper by table position) are refused with a message:
 //! what they meant depended on the build that wrote them, so converting one
@@ -28,6 +30,7 @@
 
 use crate::call::{Args, Knobs, Page};
 use crate::helpers::{self, HelperSpec, Layer};
+use leafdiff_kernel::arch::Arch;
 use std::sync::OnceLock;
 
 pub const FORMAT_VERSION: u8 = 2;
@@ -110,8 +113,8 @@ impl std::fmt::Display for KernelSelector {
     }
 }
 
-/// The arches a case can name; the architecture issue adds the others.
-pub const ARCH_X86_64: u8 = 0;
+/// The arch byte of x86_64, the one arch of files written before there were others.
+pub const ARCH_X86_64: u8 = leafdiff_kernel::arch::x86_64::X86_64.id;
 
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Case {
@@ -140,7 +143,7 @@ pub enum DecodeError {
         helper: &'static str,
         target: &'static str,
     },
-    #[error("the case names arch {arch}, which this build does not compile")]
+    #[error("the case names arch number {arch}, which this leafdiff does not know (a newer leafdiff wrote it)")]
     Arch { arch: u8 },
 }
 
@@ -180,7 +183,7 @@ impl Case {
                 target: target.name(),
             });
         }
-        if byte(1) != ARCH_X86_64 {
+        if Arch::by_id(byte(1)).is_none() {
             return Err(DecodeError::Arch { arch: byte(1) });
         }
         let flags = byte(35);
@@ -204,10 +207,7 @@ impl Case {
                     anon: flags & 2 != 0,
                     locked: flags & 4 != 0,
                 },
-                knobs: Knobs {
-                    la57: knobs & 1 != 0,
-                    swap_migration_ad_supported: knobs & 2 != 0,
-                },
+                knobs: Knobs::from_byte(knobs),
             },
         })
     }
@@ -233,7 +233,6 @@ impl Case {
 
     pub fn to_bytes(&self) -> [u8; CASE_LEN] {
         let p = &self.args.page;
-        let k = &self.args.knobs;
         let mut out = [0u8; CASE_LEN];
         out[0] = FORMAT_VERSION;
         out[1] = self.arch;
@@ -247,7 +246,7 @@ impl Case {
         out[19..27].copy_from_slice(&self.args.b.to_be_bytes());
         out[27..35].copy_from_slice(&p.pfn.to_be_bytes());
         out[35] = p.device_private as u8 | (p.anon as u8) << 1 | (p.locked as u8) << 2;
-        out[36] = k.la57 as u8 | (k.swap_migration_ad_supported as u8) << 1;
+        out[36] = self.args.knobs.to_byte();
         out
     }
 }

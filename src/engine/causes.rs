@@ -13,9 +13,9 @@
 use crate::oracle::KernelMeta;
 use leafdiff_kernel::extract::index::{Definition, HeaderIndex};
 use leafdiff_kernel::extract::lexer::{brace_delta, logical_lines};
-use leafdiff_kernel::extract::read_files;
+use leafdiff_kernel::extract::read_files_of;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What grouping needs to know of one finding.
 #[derive(Debug, Clone)]
@@ -31,6 +31,10 @@ pub struct Symptom<'a> {
     /// same helper and class, the divergence is the cause and the property
     /// it breaks a consequence.
     pub divergence: bool,
+    /// The arch it shows on, when its helper is the arch's encoding
+    /// (`Signature::arch`): a bug in one arch's encoding explains nothing
+    /// on another.
+    pub arch: Option<&'a str>,
 }
 
 /// One root cause: the index of its finding and of the findings it explains.
@@ -93,7 +97,8 @@ fn explains(graph: &CallGraph, cause: &Symptom, other: &Symptom) -> bool {
             .chain(other.involves.iter().copied())
             .any(|h| h == cause.helper || graph.builds_on(h, cause.helper))
     };
-    built_on && same_class(cause, other)
+    let same_arch = cause.arch.is_none() || cause.arch == other.arch;
+    built_on && same_arch && same_class(cause, other)
 }
 
 /// Groups findings under their root causes, causes in the order of their
@@ -357,22 +362,19 @@ impl CallGraph {
 }
 
 /// The tree whose files the variants were compiled from: the private
-/// patched copy `leafdiff_kernel::prepare` writes beside `include_dir` when
-/// `LEAFDIFF_PATCHES` applied, the kernel's own tree otherwise.
+/// patched copy when `LEAFDIFF_PATCHES` applied, the kernel's own tree
+/// otherwise (as `leafdiff_kernel::prepare` recorded it).
 pub fn read_root(k: &KernelMeta) -> PathBuf {
-    let include = Path::new(k.include_dir);
-    match include.parent().map(|p| p.join("patched")) {
-        Some(patched) if !k.patches.is_empty() && patched.is_dir() => patched,
-        _ => PathBuf::from(k.root),
-    }
+    PathBuf::from(k.read_root)
 }
 
-/// Every top-level definition of the files leafdiff reads from `k`, as the
-/// tree it compiled has them; a file that cannot be read or parsed gives none.
+/// Every top-level definition of the files leafdiff reads from `k` for its
+/// arch, as the tree it compiled has them; a file that cannot be read or
+/// parsed gives none.
 pub fn definitions(k: &KernelMeta) -> Vec<Definition> {
     let root = read_root(k);
     let mut out = Vec::new();
-    for rel in read_files() {
+    for rel in read_files_of(k.arch) {
         let Ok(src) = std::fs::read_to_string(root.join(rel)) else {
             continue;
         };
@@ -649,6 +651,7 @@ static inline entry_t leaf_mkflag(entry_t e)
 
     fn s<'a>(helper: &'a str, inputs: &'a [String], divergence: bool) -> Symptom<'a> {
         Symptom {
+            arch: None,
             helper,
             involves: Vec::new(),
             inputs,
@@ -703,6 +706,21 @@ static inline entry_t leaf_mkflag(entry_t e)
         // On another class, the caller has a bug of its own.
         let symptoms = [s("leaf_type", &a, true), s("leaf_is_one", &other, true)];
         assert_eq!(group(&symptoms, &g).len(), 2);
+    }
+
+    #[test]
+    fn one_arch_encoding_explains_nothing_on_another() {
+        let g = graph();
+        let a = classes(&["swapfile"]);
+        let on = |arch| Symptom {
+            arch: Some(arch),
+            ..s("__arch_bits", &a, false)
+        };
+        assert_eq!(group(&[on("arm64-4k"), on("loongarch64")], &g).len(), 2);
+        assert_eq!(group(&[on("arm64-4k"), on("arm64-4k")], &g).len(), 1);
+        // A bug in the generic headers explains what it shows on any arch.
+        let generic = s("__arch_bits", &a, true);
+        assert_eq!(group(&[generic, on("loongarch64")], &g).len(), 1);
     }
 
     #[test]

@@ -121,7 +121,11 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
         kernels: engine
             .kernels()
             .into_iter()
-            .map(|k| KernelSummary {
+            .enumerate()
+            .map(|(i, k)| KernelSummary {
+                helpers: k.helpers.len(),
+                cases: Stats::get(&engine.stats.kernel_cases[i]),
+                compared: Stats::get(&engine.stats.kernel_compared[i]),
                 title: k.title(),
                 source: k.source.into(),
                 version: k.version.into(),
@@ -167,15 +171,16 @@ fn build_findings(engine: &Engine) -> Vec<String> {
         let config = KernelConfig::from_bits(b.config_bits);
         let kernel = &oracle::kernels()[b.kernel];
         let features = Features::from_defined(&|n| kernel.defines(n));
-        let expected = Model::new(config.clone(), features).expected_build_failures();
+        let expected = Model::new(kernel.arch, config.clone(), features).expected_build_failures();
         let model = if expected.is_empty() {
             "the model expects it to compile".to_string()
         } else {
             format!("as the model expects ({})", expected.join("; "))
         };
         out.push(format!(
-            "k{}:{}: does not compile, {model}: {}",
-            b.kernel,
+            "k{}:{}:{}: does not compile, {model}: {}",
+            kernel.tree,
+            kernel.arch.name,
             config.label(),
             compiler_summary(b.compiler_output)
         ));
@@ -241,6 +246,7 @@ pub fn root_causes(found: &[Seen], checked: &[&'static str]) -> Vec<causes::Caus
             },
             inputs: &s.inputs,
             divergence: matches!(s.first.kind, FindingKind::Divergence { .. }),
+            arch: s.first.signature.arch,
         })
         .collect();
     let causes = causes::group(&symptoms, &graph);
@@ -323,17 +329,25 @@ fn helpers_compared(engine: &Engine, targets: &[Target]) -> usize {
 fn random_case(engine: &Engine, rng: &mut rand_chacha::ChaCha8Rng, targets: &[Target]) -> Case {
     let mut bytes = [0u8; CASE_LEN];
     rng.fill_bytes(&mut bytes);
+    let variant = bytes[2] as usize % engine.variants.len();
+    let v = engine.variants[variant];
     let target = targets[(bytes[0] as usize) % targets.len()];
+    // On an arch the model has no codec for, a differential case would only
+    // be skipped: its cases check the properties.
+    let target = if engine.model(variant).knows_arch() || !targets.contains(&Target::Props) {
+        target
+    } else {
+        Target::Props
+    };
     let helpers = target.helpers();
     let helper = helpers[u16::from_le_bytes([bytes[7], bytes[8]]) as usize % helpers.len()];
-    let v = engine.variants[bytes[2] as usize % engine.variants.len()];
     // Bias the entry's type field into the 5-bit range most of the time:
     // random 64-bit words almost never hold a defined type otherwise.
     if bytes[1] & 3 != 0 {
         bytes[11] &= 0x7f;
     }
     bytes[0] = super::case::FORMAT_VERSION;
-    bytes[1] = super::case::ARCH_X86_64;
+    bytes[1] = v.arch().id;
     bytes[7..11].copy_from_slice(&helper.id.to_be_bytes());
     let case = Case::from_bytes(target, &bytes).expect("a helper of this build");
     Case {

@@ -151,10 +151,9 @@ pub fn case_in_kernel_terms(engine: &super::Engine, variant: usize, case: &super
     };
     let k = case.args.knobs;
     format!(
-        "{call} on {} [la57={}, swap_migration_ad_supported={}{}]",
+        "{call} on {} [{}{}]",
         v.label(),
-        k.la57 as u8,
-        k.swap_migration_ad_supported as u8,
+        k.describe(v.arch().knobs),
         if matches!(case.helper.sig, Sig::EntryToPage) {
             format!(", page locked={}", case.args.page.locked as u8)
         } else {

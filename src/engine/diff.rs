@@ -125,7 +125,7 @@ pub fn diff(engine: &Engine) -> Result<DiffReport, DiffError> {
                 push_once(&mut report.removed, h.name);
             }
         }
-        for knobs in sweep::KNOBS {
+        for knobs in sweep::knobs(pv.arch()) {
             compare_pair(
                 engine,
                 (p, b),

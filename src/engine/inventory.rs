@@ -15,6 +15,9 @@ use leafdiff_kernel::config::KernelConfig;
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct KernelHelpers {
     pub kernel: String,
+    /// The model has a codec for the arch; without one every helper is
+    /// checked by properties alone.
+    pub arch_modelled: bool,
     pub modelled: Vec<&'static str>,
     /// "not modelled: properties only".
     pub properties_only: Vec<&'static str>,
@@ -25,11 +28,12 @@ pub struct KernelHelpers {
 
 pub fn of_kernel(k: &'static KernelMeta) -> KernelHelpers {
     let features = Features::from_defined(&|n| k.defines(n));
-    let model = Model::new(KernelConfig::default(), features);
+    let model = Model::new(k.arch, KernelConfig::default(), features);
     let (modelled, properties_only): (Vec<&HelperSpec>, Vec<&HelperSpec>) =
         k.helper_specs().partition(|h| model.models(h));
     KernelHelpers {
         kernel: k.title(),
+        arch_modelled: model.knows_arch(),
         modelled: modelled.iter().map(|h| h.name).collect(),
         properties_only: properties_only.iter().map(|h| h.name).collect(),
         unchecked: k.unchecked.to_vec(),
@@ -46,7 +50,11 @@ impl KernelHelpers {
             self.properties_only.len(),
             self.unchecked.len()
         );
-        if !self.properties_only.is_empty() {
+        if !self.arch_modelled {
+            s.push_str(
+                "  - the model has no codec for this arch yet: every helper by properties only\n",
+            );
+        } else if !self.properties_only.is_empty() {
             s.push_str(&format!(
                 "  - not modelled, properties only: {}\n",
                 self.properties_only.join(", ")

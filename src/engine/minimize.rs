@@ -26,7 +26,7 @@ fn candidates(case: &Case) -> Vec<Case> {
     push(&|c| c.args.page = Page::default());
     push(&|c| c.args.page.pfn = 0);
     push(&|c| c.args.knobs = Knobs::default());
-    push(&|c| c.args.knobs.la57 = false);
+    push(&|c| c.args.knobs.arch = 0);
     push(&|c| c.args.knobs.swap_migration_ad_supported = false);
     push(&|c| c.args.page.anon = false);
     push(&|c| c.args.page.device_private = false);

@@ -73,6 +73,10 @@ pub struct Stats {
     pub properties: AtomicU64,
     /// Helper absent from the C or the model for that variant.
     pub skipped: AtomicU64,
+    /// Cases and differential comparisons per kernel (one tree for one
+    /// arch), in `Engine::kernels` order.
+    pub kernel_cases: Vec<AtomicU64>,
+    pub kernel_compared: Vec<AtomicU64>,
 }
 
 impl Stats {
@@ -92,6 +96,8 @@ pub struct Engine {
     /// The selector naming each of those kernels exactly: worked out once,
     /// since every case is matched against it.
     selectors: Vec<case::KernelSelector>,
+    /// Each variant's position in `by_kernel`.
+    kernel_of: Vec<usize>,
     pub checks: Checks,
     pub stats: Stats,
 }
@@ -134,13 +140,26 @@ impl Engine {
             .iter()
             .map(|of| selector_of(variants[of[0]].kernel()))
             .collect();
+        let mut kernel_of = vec![0; variants.len()];
+        for (k, of) in by_kernel.iter().enumerate() {
+            for &v in of {
+                kernel_of[v] = k;
+            }
+        }
+        let per_kernel = || (0..by_kernel.len()).map(|_| AtomicU64::new(0)).collect();
+        let stats = Stats {
+            kernel_cases: per_kernel(),
+            kernel_compared: per_kernel(),
+            ..Stats::default()
+        };
         Engine {
             variants,
             models,
             by_kernel,
             selectors,
+            kernel_of,
             checks,
-            stats: Stats::default(),
+            stats,
         }
     }
 
@@ -184,6 +203,7 @@ impl Engine {
         self.by_kernel
             .iter()
             .zip(&self.selectors)
+            .filter(|(of, _)| self.variants[of[0]].arch().id == case.arch)
             .filter(|(_, have)| have.satisfies(&case.kernel))
             .flat_map(|(of, _)| of.iter().copied())
             .find(|&i| self.variants[i].meta.config_bits & mask == want)
@@ -229,6 +249,7 @@ impl Engine {
             return Vec::new();
         };
         let case = self.pinned(case, variant);
+        Stats::bump(&self.stats.kernel_cases[self.kernel_of[variant]], 1);
         let mut findings = Vec::new();
         if self.checks.differential && case.target != Target::Props {
             findings.extend(self.differential(&case, variant));
@@ -262,6 +283,7 @@ impl Engine {
             return None;
         };
         Stats::bump(&self.stats.compared, 1);
+        Stats::bump(&self.stats.kernel_compared[self.kernel_of[variant]], 1);
         if agree(&c, &m) {
             return None;
         }
@@ -318,7 +340,11 @@ pub fn selector_of(k: &oracle::KernelMeta) -> case::KernelSelector {
 }
 
 fn model_for(v: &Variant) -> Model {
-    Model::new(v.config.clone(), Features::from_defined(&|n| v.defines(n)))
+    Model::new(
+        v.arch(),
+        v.config.clone(),
+        Features::from_defined(&|n| v.defines(n)),
+    )
 }
 
 pub mod signature;

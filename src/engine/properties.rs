@@ -137,6 +137,9 @@ const PTE_FLAGS: &[(&str, &str, &str)] = &[
     ("pte_swp_mkuffd", "pte_swp_uffd", "pte_swp_clear_uffd"),
 ];
 
+/// Helpers that set a flag on a swap PMD.
+const PMD_FLAG_SETTERS: &[&str] = &["pmd_swp_mksoft_dirty", "pmd_swp_mkuffd"];
+
 /// Helpers whose meaning no config option changes: every variant of a kernel
 /// must agree on them (and kernels too, where both define them).
 const CONFIG_INDEPENDENT: &[&str] = &[
@@ -171,6 +174,21 @@ struct Helpers {
     swp_offset: Option<&'static HelperSpec>,
     swp_type_bits: Option<&'static HelperSpec>,
     swp_offset_shift: Option<&'static HelperSpec>,
+    arch_entry: Option<&'static HelperSpec>,
+    arch_type: Option<&'static HelperSpec>,
+    arch_offset: Option<&'static HelperSpec>,
+    max_swapfiles_shift: Option<&'static HelperSpec>,
+    swp_pfn_bits: Option<&'static HelperSpec>,
+    max_physmem_bits: Option<&'static HelperSpec>,
+    /// How many types of each kind whose offset is a pfn the config has.
+    pfn_type_counts: [Option<&'static HelperSpec>; 3],
+    swp_mig_total_bits: Option<&'static HelperSpec>,
+    softleaf_is_valid_pmd_entry: Option<&'static HelperSpec>,
+    swp_entry_to_pmd: Option<&'static HelperSpec>,
+    pmd_present: Option<&'static HelperSpec>,
+    pmd_none: Option<&'static HelperSpec>,
+    /// The swap PMD flag setters.
+    pmd_flag_setters: Vec<&'static HelperSpec>,
     softleaf_to_pte: Option<&'static HelperSpec>,
     swp_entry_to_pte: Option<&'static HelperSpec>,
     softleaf_from_pte: Option<&'static HelperSpec>,
@@ -235,6 +253,23 @@ fn helpers() -> &'static Helpers {
             swp_offset: spec("swp_offset"),
             swp_type_bits: spec("SWP_TYPE_BITS"),
             swp_offset_shift: spec("SWP_OFFSET_SHIFT"),
+            arch_entry: spec("__swp_entry"),
+            arch_type: spec("__swp_type"),
+            arch_offset: spec("__swp_offset"),
+            max_swapfiles_shift: spec("MAX_SWAPFILES_SHIFT"),
+            swp_pfn_bits: spec("SWP_PFN_BITS"),
+            max_physmem_bits: spec("MAX_PHYSMEM_BITS"),
+            pfn_type_counts: [
+                spec("SWP_MIGRATION_NUM"),
+                spec("SWP_DEVICE_NUM"),
+                spec("SWP_HWPOISON_NUM"),
+            ],
+            swp_mig_total_bits: spec("SWP_MIG_TOTAL_BITS"),
+            softleaf_is_valid_pmd_entry: spec("softleaf_is_valid_pmd_entry"),
+            swp_entry_to_pmd: spec("swp_entry_to_pmd").or_else(|| spec("softleaf_to_pmd")),
+            pmd_present: spec("pmd_present"),
+            pmd_none: spec("pmd_none"),
+            pmd_flag_setters: PMD_FLAG_SETTERS.iter().filter_map(|n| spec(n)).collect(),
             softleaf_to_pte: spec("softleaf_to_pte"),
             swp_entry_to_pte: spec("swp_entry_to_pte"),
             softleaf_from_pte: spec("softleaf_from_pte"),
@@ -258,6 +293,7 @@ pub fn check(engine: &Engine, variant: usize, args: &Args) -> Vec<Violation> {
     let v = &engine.variants[variant];
     let mut out = Vec::new();
     classification(h, v, args.a, args.knobs, &mut out);
+    capacity(h, v, args.knobs, &mut out);
     page_table(h, v, args.a, args.knobs, &mut out);
     across_variants(h, engine, variant, args, &mut out);
     unmodelled_helpers(h, v, args, &mut out);
@@ -383,11 +419,81 @@ fn classification(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<
     }
 }
 
-/// Bits the arch's swap PTE holds for type and offset.
+/// Bits the arch's swap PTE holds for type and offset: as its headers
+/// state them (x86's `SWP_TYPE_BITS`, `SWP_OFFSET_SHIFT`), else measured
+/// through its own codec, the way the kernel finds its largest swap
+/// offset: the most of each field `__swp_entry` keeps.
 fn arch_capacity(h: &Helpers, v: &Variant, knobs: Knobs) -> Option<(u32, u32)> {
-    let type_bits = ask(v, h.swp_type_bits, 0, knobs)? as u32;
-    let shift = ask(v, h.swp_offset_shift, 0, knobs)? as u32;
-    Some((type_bits, 64 - shift))
+    let stated = (|| {
+        let type_bits = ask(v, h.swp_type_bits, 0, knobs)? as u32;
+        let shift = ask(v, h.swp_offset_shift, 0, knobs)? as u32;
+        Some((type_bits, v.arch().word_bits - shift))
+    })();
+    stated.or_else(|| {
+        let kept = |t: u64, o: u64, field: Option<&'static HelperSpec>| {
+            let entry = ask_pair(v, h.arch_entry, t, o, knobs)?;
+            ask(v, field, entry, knobs)
+        };
+        let types = kept(u64::MAX, 0, h.arch_type)?;
+        let offsets = kept(0, u64::MAX, h.arch_offset)?;
+        Some((low_ones(types), low_ones(offsets)))
+    })
+}
+
+/// How many low bits of `x` are set before the first clear one.
+fn low_ones(x: u64) -> u32 {
+    x.trailing_ones()
+}
+
+/// Calls a `(type, offset)` helper.
+fn ask_pair(v: &Variant, helper: Option<&HelperSpec>, a: u64, b: u64, knobs: Knobs) -> Option<u64> {
+    let args = Args {
+        a,
+        b,
+        knobs,
+        ..Args::default()
+    };
+    v.eval(helper?, &args).map(|o| o.value)
+}
+
+/// The arch's swap PTE holds every type number and every pfn the generic
+/// headers make: its type field has `MAX_SWAPFILES_SHIFT` bits, its offset
+/// at least `SWP_PFN_BITS`, however the headers state or compute them.
+fn capacity(h: &Helpers, v: &Variant, knobs: Knobs, out: &mut Vec<Violation>) {
+    let Some((type_bits, offset_bits)) = arch_capacity(h, v, knobs) else {
+        return;
+    };
+    let culprit = h.arch_entry.or(h.swp_entry_to_pte);
+    let Some(culprit) = culprit else { return };
+    if let Some(shift) = ask(v, h.max_swapfiles_shift, 0, knobs) {
+        if u64::from(type_bits) < shift {
+            out.push(violation(
+                "arch-holds-every-swap-type",
+                (culprit, 0),
+                0,
+                format!("the swap PTE keeps {type_bits} type bits, MAX_SWAPFILES_SHIFT is {shift}"),
+            ));
+        }
+    }
+    let pfn_entries = h
+        .pfn_type_counts
+        .iter()
+        .filter_map(|c| ask(v, *c, 0, knobs))
+        .sum::<u64>()
+        > 0;
+    if let Some(pfn_bits) = ask(v, h.swp_pfn_bits, 0, knobs).filter(|_| pfn_entries) {
+        if u64::from(offset_bits) < pfn_bits {
+            out.push(violation(
+                "arch-holds-every-pfn",
+                (culprit, 0),
+                0,
+                format!(
+                    "the swap PTE keeps {offset_bits} offset bits, SWP_PFN_BITS is {pfn_bits} (MAX_PHYSMEM_BITS {})",
+                    ask(v, h.max_physmem_bits, 0, knobs).map_or("undefined".into(), |b| b.to_string())
+                ),
+            ));
+        }
+    }
 }
 
 /// Whether the arch can hold entry `e` in a swap PTE at all.
@@ -402,8 +508,9 @@ fn arch_holds(h: &Helpers, v: &Variant, e: u64, knobs: Knobs) -> bool {
     // x86 inverts the offset, so type 0 with an all-ones offset would encode
     // to the empty PTE. Such an offset lies beyond the kernel's maximum swap
     // size: the arch cannot hold that entry.
-    let encodes_to_none = ty == 0 && off == (1 << offset_bits) - 1;
-    e != 0 && ty < 1 << type_bits && off < 1 << offset_bits && !encodes_to_none
+    let fits = |x: u64, bits: u32| bits >= 64 || x < 1 << bits;
+    let encodes_to_none = ty == 0 && !fits(off + 1, offset_bits);
+    e != 0 && fits(ty, type_bits) && fits(off, offset_bits) && !encodes_to_none
 }
 
 /// The swap PTE of `e`, and the helper that made it.
@@ -445,6 +552,7 @@ fn page_table(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Viol
             ));
         }
     }
+    swap_pmd(h, v, e, knobs, out);
     for &[mk, test, clear] in &h.flags {
         let (Some(mk), Some(marked)) = (mk, ask(v, mk, pte, knobs)) else {
             continue;
@@ -510,6 +618,51 @@ fn page_table(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Viol
     }
 }
 
+/// A swap PMD (where the config makes one: without PMD leaf entries
+/// `swp_entry_to_pmd` gives the empty PMD) is neither present nor none.
+/// Only pfn entries (migration, device-private) live in PMDs, so only
+/// entries of a type valid there with an offset of pfn and A/D bits are.
+fn swap_pmd(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
+    let offset_bits = ask(v, h.swp_mig_total_bits, 0, knobs)
+        .or_else(|| ask(v, h.swp_pfn_bits, 0, knobs))
+        .unwrap_or(0);
+    let pfn_like = ask(v, h.swp_offset, e, knobs).is_some_and(|o| o >> offset_bits == 0);
+    let valid = ask(v, h.softleaf_is_valid_pmd_entry, e, knobs) != Some(0);
+    if !(pfn_like && valid) {
+        return;
+    }
+    let Some(pmd) = ask(v, h.swp_entry_to_pmd, e, knobs).filter(|&p| p != 0) else {
+        return;
+    };
+    for test in [h.pmd_present, h.pmd_none].into_iter().flatten() {
+        if let Some(got) = ask(v, Some(test), pmd, knobs).filter(|&got| got != 0) {
+            out.push(violation(
+                "swap-pmd-is-neither-present-nor-none",
+                (test, pmd),
+                e,
+                format!("{}({pmd:#x}) = {got} for the swap PMD of {e:#x}", test.name),
+            ));
+        }
+    }
+    // A flag the swap PMD carries must keep it a swap PMD.
+    for &mk in &h.pmd_flag_setters {
+        let Some(marked) = ask(v, Some(mk), pmd, knobs) else {
+            continue;
+        };
+        if ask(v, h.pmd_present, marked, knobs).is_some_and(|p| p != 0) {
+            out.push(violation(
+                "swap-pmd-flags-keep-it-not-present",
+                (mk, pmd),
+                e,
+                format!(
+                    "{}({pmd:#x}) = {marked:#x}, which pmd_present() reads as present",
+                    mk.name
+                ),
+            ));
+        }
+    }
+}
+
 /// Config-independent helpers agree across every variant of the kernel, and
 /// across kernels of one generation that define them (between generations
 /// a meaning may change: 6.12's `softleaf_from_pte` decodes a none PTE;
@@ -521,13 +674,19 @@ fn across_variants(
     args: &Args,
     out: &mut Vec<Violation>,
 ) {
-    // Each variant against the next: agreement is transitive, so the ring
-    // covers every pair while costing one call per helper.
-    let next = (variant + 1) % engine.variants.len();
+    // Each variant against the next of its arch and generation: agreement
+    // is transitive, so the ring covers every pair while costing one call
+    // per helper. Arches encode PTEs each their own way, so the ring stays
+    // in one.
+    let arch = engine.variants[variant].arch().id;
     let generation = |i: usize| engine.model(i).features.generation;
-    if next == variant || generation(next) != generation(variant) {
+    let n = engine.variants.len();
+    let Some(next) = (1..n)
+        .map(|d| (variant + d) % n)
+        .find(|&o| engine.variants[o].arch().id == arch && generation(o) == generation(variant))
+    else {
         return;
-    }
+    };
     let (here, other) = (&engine.variants[variant], &engine.variants[next]);
     for &(helper, takes_pte) in &h.config_independent {
         let input = if takes_pte { args.b } else { args.a };

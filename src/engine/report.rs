@@ -17,6 +17,10 @@ pub struct KernelSummary {
     /// How the kernel was verified (pinned hash, signed index and key, or a local tree).
     pub verified: String,
     pub patches: String,
+    /// The helpers its headers define, and what the run did with them.
+    pub helpers: usize,
+    pub cases: u64,
+    pub compared: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -262,7 +266,10 @@ impl Report {
             if !k.sha256.is_empty() {
                 s.push_str(&format!(", sha256 `{}`", k.sha256));
             }
-            s.push_str(&format!(", verified: {}", k.verified));
+            s.push_str(&format!(
+                ", verified: {}: {} helpers, {} cases, {} compared with the model",
+                k.verified, k.helpers, k.cases, k.compared
+            ));
             s.push('\n');
         }
         if self.variants.len() < self.variants_built {

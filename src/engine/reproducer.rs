@@ -1,13 +1,14 @@
 //! Turning a finding into something a kernel developer can paste: the case
 //! in kernel terms, a KUnit test case, or a standalone C program.
 
-use super::causes::{holds, quotes, CallGraph, Quote};
+use super::causes::{holds, quotes, Quote};
 use super::describe::TypeNames;
 use super::{Case, Engine, FindingKind};
 use crate::call::Outcome;
-use crate::oracle::{self, KernelMeta, Variant};
+use crate::oracle::{KernelMeta, Variant};
+use leafdiff_kernel::arch::Arch;
 use leafdiff_kernel::config::{ConfigOption, KernelConfig};
-use leafdiff_kernel::helpers::{HelperSpec, Layer, Sig, SOFTLEAF_TYPES};
+use leafdiff_kernel::helpers::{Sig, SOFTLEAF_TYPES};
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -31,12 +32,13 @@ impl fmt::Debug for Case {
                 a & ((1 << 58) - 1)
             )?,
         }
+        let questions = Arch::by_id(self.arch).map_or(&[][..], |a| a.knobs);
         write!(
             f,
-            ") on kernel {} config {config} la57={} swap_migration_ad_supported={}",
+            ") on kernel {} arch {} config {config} {}",
             self.kernel,
-            self.args.knobs.la57 as u8,
-            self.args.knobs.swap_migration_ad_supported as u8
+            Arch::by_id(self.arch).map_or("unknown", |a| a.name),
+            self.args.knobs.describe(questions)
         )
     }
 }
@@ -176,7 +178,7 @@ fn c_check(case: &Case, model: &Outcome) -> (String, String) {
 
 fn config_comment(v: &Variant) -> String {
     let mut s = String::new();
-    for (name, value) in v.config.defines() {
+    for (name, value) in v.config.defines(v.arch()) {
         s.push_str(&format!(" *   {name}={value}\n"));
     }
     s
@@ -237,18 +239,8 @@ impl Check {
     }
 }
 
-/// Whether a helper's answer depends on an architecture's encoding: its
-/// definition reaches one from an `arch/` header (x86_64's `__swp_*`, PTE
-/// bits, `MAX_PHYSMEM_BITS`), as the kernel's own headers show. Without
-/// readable headers, its layer says (the page-table layer is the arch's).
-pub fn arch_dependent(helper: &HelperSpec) -> bool {
-    CallGraph::of_kernels(oracle::kernels(), [helper.name])
-        .arch_dependent(helper.name)
-        .unwrap_or(helper.layer == Layer::PageTable)
-}
-
 /// What a `.kunitconfig` needs so that a kernel has one of the options the
-/// matrix varies, and whether the option needs x86_64 rather than UML
+/// matrix varies, and whether the option needs a real arch rather than UML
 /// (kunit.py's default). Kconfig symbols without a prompt cannot be set
 /// directly, so the visible options that select them are named: MIGRATION
 /// through COMPACTION, ARCH_HAS_PMD_SOFTLEAVES through TRANSPARENT_HUGEPAGE,
@@ -330,17 +322,17 @@ pub fn kunitconfig(
         "CONFIG_KUNIT=y".to_string(),
         "CONFIG_LEAFDIFF_KUNIT_TEST=y".to_string(),
     ];
-    let mut needs_x86 = arch_dependent(call.helper);
+    let mut needs_arch = super::signature::arch_dependent(call.helper);
     for option in &options {
-        let (symbols, x86) = kunit_needs(*option);
-        needs_x86 |= x86;
+        let (symbols, not_uml) = kunit_needs(*option);
+        needs_arch |= not_uml;
         for s in symbols {
             if !lines.iter().any(|l| l == s) {
                 lines.push(s.to_string());
             }
         }
     }
-    let arch = needs_x86.then_some("x86_64");
+    let arch = needs_arch.then_some(engine.variants[variant].arch().kunit_arch);
     let label = KernelConfig { enabled: options }.label();
     let mut text = format!(
         "# leafdiff reproducer for {}: the options it shows with ({label}) and what they need.\n# ./tools/testing/kunit/kunit.py run --kunitconfig={KUNITCONFIG_PATH}{}\n",
@@ -356,8 +348,7 @@ pub fn kunitconfig(
 
 /// A KUnit test case in the kernel's current layout (mm/tests/). A helper
 /// whose answer is an arch's encoding is guarded to skip where that encoding
-/// is not the one compiled: x86_64's, and not UML's (which defines
-/// CONFIG_X86_64 too but has an encoding of its own); any other helper runs
+/// is not the one compiled (`Arch::kunit_skip_if`); any other helper runs
 /// on every arch.
 pub fn kunit(
     engine: &Engine,
@@ -379,11 +370,11 @@ pub fn kunit(
     let case = &case;
     let suite = "leafdiff";
     let mut s = format!(
-        "// SPDX-License-Identifier: GPL-2.0\n/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Config (x86_64):\n{} * Knobs: pgtable_l5_enabled()={}, swap_migration_ad_supported={}\n *\n * Save as mm/tests/{suite}_kunit.c; add to mm/Makefile:\n *   obj-$(CONFIG_LEAFDIFF_KUNIT_TEST) += tests/{suite}_kunit.o\n * and to mm/Kconfig:\n *   config LEAFDIFF_KUNIT_TEST\n *   \ttristate \"KUnit test for the leafdiff reproducer\" if !KUNIT_ALL_TESTS\n *   \tdepends on KUNIT\n *   \tdefault KUNIT_ALL_TESTS\n * Save as {KUNITCONFIG_PATH} (`leafdiff repro FILE --kunitconfig`):\n",
+        "// SPDX-License-Identifier: GPL-2.0\n/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Config ({}):\n{} * Knobs: {}\n *\n * Save as mm/tests/{suite}_kunit.c; add to mm/Makefile:\n *   obj-$(CONFIG_LEAFDIFF_KUNIT_TEST) += tests/{suite}_kunit.o\n * and to mm/Kconfig:\n *   config LEAFDIFF_KUNIT_TEST\n *   \ttristate \"KUnit test for the leafdiff reproducer\" if !KUNIT_ALL_TESTS\n *   \tdepends on KUNIT\n *   \tdefault KUNIT_ALL_TESTS\n * Save as {KUNITCONFIG_PATH} (`leafdiff repro FILE --kunitconfig`):\n",
         kernel_line(v),
+        v.arch().name,
         config_comment(v),
-        case.args.knobs.la57 as u8,
-        case.args.knobs.swap_migration_ad_supported as u8,
+        case.args.knobs.describe(v.arch().knobs),
     );
     for line in config.text.lines().filter(|l| !l.starts_with('#')) {
         s.push_str(&format!(" *   {line}\n"));
@@ -394,10 +385,13 @@ pub fn kunit(
         api_includes(v.kernel()),
     ));
     let mut guards: Vec<(String, String)> = Vec::new();
-    if arch_dependent(case.helper) {
+    if super::signature::arch_dependent(case.helper) {
         guards.push((
-            "!IS_ENABLED(CONFIG_X86_64) || IS_ENABLED(CONFIG_UML)".into(),
-            "checks the x86_64 swap encoding: not this arch's (UML has its own)".into(),
+            v.arch().kunit_skip_if.into(),
+            format!(
+                "checks the {} swap encoding: not this arch's",
+                v.arch().name
+            ),
         ));
     }
     if let Some(ty) = entry_type_macro(case, &names) {
@@ -456,7 +450,7 @@ fn api_includes(k: &KernelMeta) -> &'static str {
 /// be decided. Empty when the headers do not define it (or are gone).
 pub fn kernel_definition(engine: &Engine, variant: usize, helper: &str) -> String {
     let v = engine.variants[variant];
-    let defines = v.config.defines();
+    let defines = v.config.defines(v.arch());
     let all = quotes(v.kernel(), helper);
     let chosen: Vec<&(Quote, Vec<String>)> = all
         .iter()
@@ -497,11 +491,12 @@ pub fn c_program(
     let case = &case;
     let defines: Vec<String> = v
         .config
-        .defines()
+        .defines(v.arch())
         .iter()
         .map(|(n, val)| format!("-D{n}={val}"))
         .collect();
     let include = v.kernel().include_dir;
+    let arch = v.arch().shims;
     let csrc = concat!(env!("CARGO_MANIFEST_DIR"), "/csrc");
     let want_c = match want.as_str() {
         "true" => "1".to_string(),
@@ -509,13 +504,13 @@ pub fn c_program(
         other => other.to_string(),
     };
     let mut s = format!(
-        "/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Build against the headers leafdiff extracted, with leafdiff's shims:\n *   cc -O2 {} -I{include} -I{csrc}/shim -I{csrc} repro.c {csrc}/runtime.c -o repro && ./repro\n */\n#include <stdio.h>\n#include \"leafdiff.h\"\n{}\nint main(void)\n{{\n\tconst ld_args args = {{ .a = {:#x}UL, .b = {:#x}UL, .page = {{ .pfn = {:#x}UL, .device_private = {}, .anon = {}, .locked = {} }}, .la57 = {}, .swap_migration_ad_supported = {} }};\n\tunsigned long got, want = {want_c};\n\n\tld_call_begin(&args);\n",
+        "/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Build against the headers leafdiff extracted ({arch}), with leafdiff's shims:\n *   cc -O2 {} -I{csrc}/shim/{arch} -I{csrc}/shim -I{csrc} -I{include} repro.c {csrc}/runtime.c -o repro && ./repro\n */\n#include <stdio.h>\n#include \"leafdiff.h\"\n{}\nint main(void)\n{{\n\tconst ld_args args = {{ .a = {:#x}UL, .b = {:#x}UL, .page = {{ .pfn = {:#x}UL, .device_private = {}, .anon = {}, .locked = {} }}, .arch_knobs = {}, .swap_migration_ad_supported = {} }};\n\tunsigned long got, want = {want_c};\n\n\tld_call_begin(&args);\n",
         kernel_line(v),
         defines.join(" "),
         api_includes(v.kernel()),
         case.args.a, case.args.b, case.args.page.pfn,
         case.args.page.device_private as u8, case.args.page.anon as u8, case.args.page.locked as u8,
-        case.args.knobs.la57 as u8, case.args.knobs.swap_migration_ad_supported as u8,
+        case.args.knobs.arch, case.args.knobs.swap_migration_ad_supported as u8,
     );
     for line in &setup {
         if line.starts_with("/*") {

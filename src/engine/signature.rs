@@ -4,12 +4,14 @@
 //! that differ only in variant or input class into one finding, so the
 //! thousand inputs and eight configs showing one bug read as one bug.
 
+use super::causes::CallGraph;
 use super::describe::TypeNames;
 use super::properties::Violation;
 use super::{Case, Engine};
 use crate::call::{Args, Outcome};
-use crate::helpers::Sig;
+use crate::helpers::{self, HelperSpec, Layer, Sig};
 use std::fmt;
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Signature {
@@ -21,13 +23,46 @@ pub struct Signature {
     pub input: String,
     /// `value`, `warning` or `bug` for a divergence; `violated` for a property.
     pub how: &'static str,
+    /// The arch, when the helper's answer is its arch's encoding (it
+    /// reaches an arch header): each arch's encoding is its own bug.
+    pub arch: Option<&'static str>,
 }
 
 impl Signature {
-    /// What `check` deduplicates on: the same helper going wrong the same way.
+    /// What `check` deduplicates on: the same helper going wrong the same
+    /// way (on the same arch, for a helper built on the arch's encoding).
     pub fn bucket(&self) -> String {
-        format!("{} | {}", self.what, self.how)
+        match self.arch {
+            Some(arch) => format!("{} | {arch} | {}", self.what, self.how),
+            None => format!("{} | {}", self.what, self.how),
+        }
     }
+}
+
+/// `Some(arch)` of the variant when `helper` reaches an arch header.
+fn arch_of(engine: &Engine, variant: usize, helper: &HelperSpec) -> Option<&'static str> {
+    arch_dependent(helper).then(|| engine.variants[variant].arch().name)
+}
+
+/// Whether `helper`'s answer is an arch's encoding: its definition is, or
+/// reaches, one from an arch header (by the kernels' own definitions;
+/// page-table helpers where the headers say nothing). Worked out once for
+/// every helper of the build.
+pub fn arch_dependent(helper: &HelperSpec) -> bool {
+    static DEPENDS: OnceLock<Vec<bool>> = OnceLock::new();
+    let depends = DEPENDS.get_or_init(|| {
+        let names = helpers::all().iter().map(|h| h.name);
+        let graph = CallGraph::of_kernels(crate::oracle::kernels(), names);
+        helpers::all()
+            .iter()
+            .map(|h| {
+                graph
+                    .arch_dependent(h.name)
+                    .unwrap_or(h.layer == Layer::PageTable)
+            })
+            .collect()
+    });
+    depends[helpers::index(helper)]
 }
 
 impl fmt::Display for Signature {
@@ -154,6 +189,7 @@ pub fn divergence(
         variant: engine.variants[variant].label(),
         input: input_class(engine, variant, case),
         how: difference(c, m),
+        arch: arch_of(engine, variant, case.helper),
     }
 }
 
@@ -164,6 +200,7 @@ pub fn property(engine: &Engine, variant: usize, v: &Violation, args: &Args) -> 
         variant: engine.variants[variant].label(),
         input: entry_class(&names, v.entry),
         how: "violated",
+        arch: arch_of(engine, variant, v.helper),
     }
 }
 
@@ -212,6 +249,7 @@ mod tests {
             variant: variant.into(),
             input: input.into(),
             how: "value",
+            arch: None,
         };
         assert_eq!(
             s("k0:none", "swapfile").bucket(),

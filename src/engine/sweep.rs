@@ -6,6 +6,7 @@ use super::case::{Case, Target};
 use super::Engine;
 use crate::call::{Args, Knobs, Page};
 use crate::helpers::{HelperSpec, Sig};
+use leafdiff_kernel::arch::Arch;
 
 /// Number of type numbers a 5-bit type field holds, plus one past it.
 const TYPES: u64 = 33;
@@ -82,24 +83,27 @@ fn flag_variants(pte: u64) -> Vec<u64> {
     v
 }
 
-pub const KNOBS: [Knobs; 4] = [
-    Knobs {
-        la57: false,
-        swap_migration_ad_supported: false,
-    },
-    Knobs {
-        la57: false,
-        swap_migration_ad_supported: true,
-    },
-    Knobs {
-        la57: true,
-        swap_migration_ad_supported: false,
-    },
-    Knobs {
-        la57: true,
-        swap_migration_ad_supported: true,
-    },
-];
+/// Every setting of the run-time knobs `arch` has: each of its questions
+/// (`Arch::knobs`) both ways, and `swap_migration_ad_supported` both ways.
+pub fn knobs(arch: &Arch) -> Vec<Knobs> {
+    knob_settings(arch.knobs.len())
+}
+
+fn knob_settings(questions: usize) -> Vec<Knobs> {
+    (0..1u8 << questions)
+        .flat_map(|arch| {
+            [false, true].map(|ad| Knobs {
+                arch,
+                swap_migration_ad_supported: ad,
+            })
+        })
+        .collect()
+}
+
+/// Whether `knobs` answers only questions `arch` asks.
+fn applies(knobs: Knobs, arch: &Arch) -> bool {
+    u32::from(knobs.arch) >> arch.knobs.len() == 0
+}
 
 const PAGE_PFNS: &[u64] = &[0, 1, 0x1234, (1 << 34) - 1, (1 << 40) - 1];
 
@@ -217,7 +221,7 @@ fn case(
     let v = engine.variants[variant];
     Case {
         target,
-        arch: super::case::ARCH_X86_64,
+        arch: v.arch().id,
         kernel: super::selector_of(v.kernel()),
         config_mask: u8::MAX,
         config_bits: v.meta.config_bits as u8,
@@ -237,7 +241,13 @@ pub fn cases<'e>(engine: &'e Engine, targets: &'e [Target]) -> impl Iterator<Ite
     let props = crate::helpers::lookup("softleaf_type")
         .or_else(|| crate::helpers::lookup("swp_type"))
         .expect("every kernel defines swp_type");
-    KNOBS.iter().flat_map(move |&knobs| {
+    let questions = engine
+        .variants
+        .iter()
+        .map(|v| v.arch().knobs.len())
+        .max()
+        .unwrap_or(0);
+    knob_settings(questions).into_iter().flat_map(move |knobs| {
         let ptes: Vec<Vec<u64>> = (0..engine.variants.len())
             .map(|v| ptes(engine, v, knobs))
             .collect();
@@ -250,7 +260,13 @@ pub fn cases<'e>(engine: &'e Engine, targets: &'e [Target]) -> impl Iterator<Ite
         helpers.flat_map(move |(target, helper)| {
             let (ptes, offsets, entries) = (ptes.clone(), offsets.clone(), entries.clone());
             (0..engine.variants.len())
-                .filter(move |&variant| engine.variants[variant].has_spec(helper))
+                .filter(move |&variant| {
+                    let v = engine.variants[variant];
+                    // A differential case the model cannot answer would
+                    // only be skipped: the props target covers those.
+                    let compared = target == Target::Props || engine.model(variant).models(helper);
+                    v.has_spec(helper) && applies(knobs, v.arch()) && compared
+                })
                 .flat_map(move |variant| {
                     let args = if target == Target::Props {
                         entries

@@ -21,6 +21,12 @@ use leafdiff_kernel::config::{ConfigOption, KernelConfig};
 
 pub const PAGE_SHIFT: u32 = 12;
 
+/// Whether the call runs with 5-level paging: `pgtable_l5_enabled()`, the
+/// arch's run-time question 0 (kernel/src/arch/x86_64.rs).
+pub fn la57(knobs: crate::call::Knobs) -> bool {
+    knobs.arch_knob(0)
+}
+
 /// Physical address width: 52 bits with 5-level paging, else 46. A run-time
 /// property (`pgtable_l5_enabled()`), not a compile-time one.
 pub fn max_physmem_bits(la57: bool) -> u32 {

@@ -13,7 +13,7 @@ impl Ctx<'_> {
             return self.types.number(kind).map(u64::from);
         }
         let t = &self.types;
-        let la57 = self.args.knobs.la57;
+        let la57 = arch_x86_64::la57(self.args.knobs);
         let value = match name {
             "MAX_SWAPFILES_SHIFT" => MAX_SWAPFILES_SHIFT.into(),
             "MAX_SWAPFILES" => t.max_swapfiles.into(),

@@ -34,6 +34,7 @@ use crate::call::{Args, Outcome, Page};
 use crate::helpers::{HelperSpec, Sig};
 use arch_x86_64::{ArchSwpEntry, Pmd, Pte, SwpFlag, SwpFlags};
 use entries::{PfnLayout, PteMarker, SwpEntry};
+use leafdiff_kernel::arch::Arch;
 use leafdiff_kernel::config::{ConfigOption, KernelConfig};
 use types::{SoftleafType, SwapTypes, SwpKind};
 
@@ -121,22 +122,37 @@ impl Generation {
     }
 }
 
-/// The model of one kernel flavour (its features) under one config.
+/// The model of one kernel flavour (its features) on one arch under one config.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Model {
+    pub arch: &'static Arch,
     pub config: KernelConfig,
     pub features: Features,
 }
 
+/// The arches the model has a codec for; every other arch is checked by
+/// properties alone until its codec is written.
+pub const MODELLED_ARCHES: &[&Arch] = &[&leafdiff_kernel::arch::x86_64::X86_64];
+
 impl Model {
-    pub fn new(config: KernelConfig, features: Features) -> Model {
-        Model { config, features }
+    pub fn new(arch: &'static Arch, config: KernelConfig, features: Features) -> Model {
+        Model {
+            arch,
+            config,
+            features,
+        }
     }
 
-    /// Whether the model has a meaning for `helper`: it knows the helper
-    /// with that prototype (in every generation that defines it).
+    /// Whether the model describes this arch's encoding.
+    pub fn knows_arch(&self) -> bool {
+        MODELLED_ARCHES.contains(&self.arch)
+    }
+
+    /// Whether the model has a meaning for `helper` on this kernel: it knows
+    /// the helper with that prototype (in every generation that defines it)
+    /// and the arch's encoding.
     pub fn models(&self, helper: &HelperSpec) -> bool {
-        helper.modelled
+        helper.modelled && self.knows_arch()
     }
 
     /// The type-number table this model's config reserves.
@@ -172,7 +188,7 @@ impl<'a> Ctx<'a> {
             config: &model.config,
             features: model.features,
             types: model.swap_types(),
-            pfn: PfnLayout::new(args.knobs.la57),
+            pfn: PfnLayout::new(arch_x86_64::la57(args.knobs)),
             flags: SwpFlags::new(&model.config),
             args,
         }

@@ -50,7 +50,7 @@ fn all_on() -> KernelConfig {
 }
 
 fn model(config: KernelConfig, features: Features) -> Model {
-    Model::new(config, features)
+    Model::new(&leafdiff_kernel::arch::x86_64::X86_64, config, features)
 }
 
 fn call(m: &Model, name: &str, args: Args) -> Option<Outcome> {
@@ -357,7 +357,7 @@ fn physical_width_constants_follow_la57() {
     for (la57, phys) in [(false, 46u64), (true, 52)] {
         let args = Args {
             knobs: Knobs {
-                la57,
+                arch: u8::from(la57),
                 ..Knobs::default()
             },
             ..Args::default()
@@ -455,7 +455,7 @@ fn migration_ad_bits() {
     let entry = swp(25, 0x1000);
     let with = |la57, ad| Args {
         knobs: Knobs {
-            la57,
+            arch: u8::from(la57),
             swap_migration_ad_supported: ad,
         },
         ..on(entry)
@@ -636,7 +636,7 @@ fn series_types_are_migration_specialisations() {
     // A/D bits as for migration: no warning, bit read.
     let young = Args {
         knobs: Knobs {
-            la57: false,
+            arch: 0,
             swap_migration_ad_supported: true,
         },
         ..on(swp(30, 1 << 34))

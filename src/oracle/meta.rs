@@ -2,10 +2,19 @@
 
 use super::ffi::ld_variant;
 use crate::helpers::HelperSpec;
+use leafdiff_kernel::arch::Arch;
 
+/// One kernel tree's headers as one arch compiles them.
 #[derive(Debug)]
 pub struct KernelMeta {
+    /// Which kernel tree of the build (`k0`, `k1`, ... in labels).
+    pub tree: usize,
+    /// The arch these headers are compiled as (`kernel/src/arch/`).
+    pub arch: &'static Arch,
     pub root: &'static str,
+    /// The tree the variants were compiled from: a private patched copy of
+    /// `root` when `LEAFDIFF_PATCHES` applied, else `root`.
+    pub read_root: &'static str,
     /// The extracted and (if patched) patched headers the variants compile against.
     pub include_dir: &'static str,
     pub version: &'static str,
@@ -38,6 +47,11 @@ pub struct KernelMeta {
 impl KernelMeta {
     /// Where it came from and its version, the version once.
     pub fn title(&self) -> String {
+        format!("{} for {}", self.tree_title(), self.arch.name)
+    }
+
+    /// Where the tree came from and its version, whatever the arch.
+    pub fn tree_title(&self) -> String {
         let title = if self.source.contains(self.version) {
             self.source.to_string()
         } else {

@@ -109,9 +109,14 @@ impl Variant {
         &generated::KERNELS[self.meta.kernel]
     }
 
-    /// `k0:MIGRATION+SWAP`: which kernel, which config.
+    /// `k0:x86_64:MIGRATION+SWAP`: which kernel tree, which arch, which config.
     pub fn label(&self) -> String {
-        format!("k{}:{}", self.meta.kernel, self.config.label())
+        let k = self.kernel();
+        format!("k{}:{}:{}", k.tree, k.arch.name, self.config.label())
+    }
+
+    pub fn arch(&self) -> &'static leafdiff_kernel::arch::Arch {
+        self.kernel().arch
     }
 
     pub fn has(&self, helper: &str) -> bool {
@@ -160,7 +165,7 @@ impl Variant {
                 anon: args.page.anon.into(),
                 locked: args.page.locked.into(),
             },
-            la57: args.knobs.la57.into(),
+            arch_knobs: args.knobs.arch,
             swap_migration_ad_supported: args.knobs.swap_migration_ad_supported.into(),
         };
         // SAFETY: every wrapper reads only the argument block and thread-local state.

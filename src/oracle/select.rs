@@ -1,11 +1,13 @@
 //! `LEAFDIFF_VARIANTS`: narrowing the compiled variants at run time, without
 //! a rebuild. A comma-separated list; each item is a config option as labels
 //! spell it (`DEVICE_PRIVATE`), `none` (the config with every option off), a
-//! kernel (`k1`) or a whole label (`k0:MIGRATION+SWAP`); an item with a
+//! kernel (`k1`), an arch (`arm64`) or a whole label
+//! (`k0:x86_64:MIGRATION+SWAP`); an item with a
 //! leading `-` takes variants away. Variants matching any plain item (every
 //! variant when there is none) stay, minus those matching a `-` item.
 
 use super::Variant;
+use leafdiff_kernel::arch::Arch;
 use leafdiff_kernel::config::ConfigOption;
 
 pub const ENV: &str = "LEAFDIFF_VARIANTS";
@@ -15,6 +17,7 @@ enum Item {
     Option(ConfigOption),
     NoOptions,
     Kernel(usize),
+    Arch(&'static str),
     Label(String),
 }
 
@@ -29,6 +32,9 @@ impl Item {
         if text.starts_with('k') && text.contains(':') {
             return Ok(Item::Label(text.to_string()));
         }
+        if let Some(arch) = Arch::by_name(text) {
+            return Ok(Item::Arch(arch.name));
+        }
         ConfigOption::ALL
             .into_iter()
             .find(|o| o.name() == text)
@@ -40,7 +46,8 @@ impl Item {
         match self {
             Item::Option(o) => v.config.has(*o),
             Item::NoOptions => v.config.enabled.is_empty(),
-            Item::Kernel(k) => v.meta.kernel == *k,
+            Item::Kernel(k) => v.kernel().tree == *k,
+            Item::Arch(a) => v.kernel().arch.name == *a,
             Item::Label(l) => v.label() == *l,
         }
     }
@@ -48,7 +55,7 @@ impl Item {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SelectError {
-    #[error("{ENV}: unknown item `{0}`; items are config options ({options}), `none`, kernels (`k0`) or variant labels (see `leafdiff info`), each optionally prefixed with `-`", options = option_names())]
+    #[error("{ENV}: unknown item `{0}`; items are config options ({options}), `none`, kernels (`k0`), arches ({arches}) or variant labels (see `leafdiff info`), each optionally prefixed with `-`", options = option_names(), arches = arch_names())]
     Unknown(String),
     #[error("{ENV}={0} leaves no variant; `leafdiff info` lists them")]
     Empty(String),
@@ -56,6 +63,14 @@ pub enum SelectError {
 
 fn option_names() -> String {
     ConfigOption::ALL.map(ConfigOption::name).join(", ")
+}
+
+fn arch_names() -> String {
+    leafdiff_kernel::arch::ALL
+        .iter()
+        .map(|a| a.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The variants `spec` keeps, in their order.
@@ -114,8 +129,10 @@ mod tests {
     fn labels_and_kernels_select_exactly() {
         let first = variants()[0].label();
         assert_eq!(labels(&first), [first]);
-        let k0 = variants().iter().filter(|v| v.meta.kernel == 0).count();
+        let k0 = variants().iter().filter(|v| v.kernel().tree == 0).count();
         assert_eq!(labels("k0").len(), k0);
+        let x86 = labels("x86_64");
+        assert!(!x86.is_empty() && x86.iter().all(|l| l.contains(":x86_64:")));
     }
 
     #[test]

@@ -35,6 +35,9 @@ extern _Thread_local struct ld_call_state ld_state;
 void ld_call_begin(const ld_args *args);
 ld_result ld_call_end(uint64_t value);
 
+/* The answer the call's knobs give the arch's run-time question `bit`. */
+bool ld_knob(unsigned int bit);
+
 static inline void ld_note_warn(void) { ld_state.warned = true; }
 static inline void ld_note_bug(void) { ld_state.bugged = true; }
 

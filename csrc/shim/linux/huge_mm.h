@@ -6,7 +6,9 @@
 #ifndef LEAFDIFF_SHIM_HUGE_MM_H
 #define LEAFDIFF_SHIM_HUGE_MM_H
 
-#include <asm/pgtable.h>
+/* Through mm_types.h, which declares swp_entry_t before the arch headers
+ * that take it in functions (s390). */
+#include <linux/mm_types.h>
 #include "leafdiff/extracted/huge_mm.h"
 
 #endif

@@ -9,12 +9,17 @@
 #include <linux/kconfig.h>
 
 typedef uint8_t u8;
+typedef uint8_t __u8;
+typedef uint16_t __u16;
+typedef uint32_t __u32;
+typedef uint64_t __u64;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef unsigned long pgoff_t;
 typedef uint64_t phys_addr_t;
 
-#define BITS_PER_LONG 64
+/* As the arch's compiler has it (-m32 for a 32-bit arch). */
+#define BITS_PER_LONG (__SIZEOF_LONG__ * 8)
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #ifndef __always_inline

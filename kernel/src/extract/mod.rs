@@ -1,29 +1,32 @@
 //! Extraction of the definitions the harness compiles: the real `swapops.h`
-//! and `leafops.h` are used whole; from `swap.h`, `xarray.h` and the arch
-//! headers only the definitions the helpers need are taken, with their
-//! preprocessor conditions, by following references from a set of roots.
+//! and `leafops.h` are used whole; from `swap.h`, `xarray.h` and one arch's
+//! headers (its file under `crate::arch` lists them) only the definitions
+//! the helpers need are taken, with their preprocessor conditions, by
+//! following references from a set of roots.
 
 pub mod closure;
 pub mod index;
 pub mod lexer;
 
-/// Files of a kernel tree the harness reads, relative to its root. A tree that
-/// lacks one of them cannot be tested; patches touching other files are skipped.
+/// Files of a kernel tree every arch needs, relative to its root. A tree that
+/// lacks one of them cannot be tested; an arch whose own files
+/// (`Arch::files`) it lacks is left out. Patches touching files no list
+/// names are skipped.
 pub const NEEDED_FILES: &[&str] = &[
     "include/linux/swapops.h",
     "include/linux/swap.h",
     "include/linux/xarray.h",
-    "arch/x86/include/asm/pgtable.h",
-    "arch/x86/include/asm/pgtable_64.h",
-    "arch/x86/include/asm/pgtable_types.h",
-    "arch/x86/include/asm/pgtable_64_types.h",
-    "arch/x86/include/asm/page_types.h",
-    "arch/x86/include/asm/page_64_types.h",
-    "arch/x86/include/asm/sparsemem.h",
     "include/asm-generic/pgtable_uffd.h",
     "include/linux/pgtable.h",
 ];
 
+/// The generic fallbacks the arch headers leave configs to, indexed after them.
+const GENERIC_ARCH_FILES: &[&str] = &[
+    "include/asm-generic/pgtable_uffd.h",
+    "include/linux/pgtable.h",
+];
+
+use crate::arch::Arch;
 use index::{HeaderIndex, IndexError, Kind};
 use std::path::{Path, PathBuf};
 
@@ -33,14 +36,16 @@ enum Roots {
     Names(&'static [&'static str]),
     /// Every macro whose name starts with one of these prefixes.
     MacroPrefixes(&'static [&'static str]),
-    /// These names, and every function whose name starts with one of the prefixes.
-    NamesAndFunctionPrefixes(&'static [&'static str], &'static [&'static str]),
+    /// These names, and every function or function-like helper macro
+    /// (arm64 spells its PMD flag helpers as macros) whose name starts
+    /// with one of the prefixes.
+    NamesAndHelperPrefixes(&'static [&'static [&'static str]], &'static [&'static str]),
 }
 
 /// One generated header: definitions from `files`, closed over references.
 struct Extracted {
     output: &'static str,
-    files: &'static [&'static str],
+    files: Vec<&'static str>,
     roots: Roots,
 }
 
@@ -53,50 +58,60 @@ pub const OPTIONAL_FILES: &[&str] = &[
     "include/linux/huge_mm.h",
 ];
 
-/// Every file a patch may change that leafdiff reads: the rest are skipped.
+/// The files leafdiff reads for `arch`.
+pub fn read_files_of(arch: &Arch) -> Vec<&'static str> {
+    let mut files: Vec<&'static str> = NEEDED_FILES.iter().chain(OPTIONAL_FILES).copied().collect();
+    files.extend(arch.files);
+    files
+}
+
+/// Every file a patch may change that leafdiff reads, for any arch: the
+/// rest are skipped.
 pub fn read_files() -> Vec<&'static str> {
-    NEEDED_FILES.iter().chain(OPTIONAL_FILES).copied().collect()
+    let mut files: Vec<&'static str> = NEEDED_FILES.iter().chain(OPTIONAL_FILES).copied().collect();
+    files.extend(crate::arch::all_files());
+    files.dedup();
+    files
 }
 
 /// Headers used whole and unmodified (`leafops.h` where the kernel has it).
 pub const VERBATIM: &[&str] = &["include/linux/swapops.h", "include/linux/leafops.h"];
 
-const EXTRACTED: &[Extracted] = &[
-    Extracted {
-        output: "leafdiff/extracted/swap.h",
-        files: &["include/linux/swap.h"],
-        roots: Roots::MacroPrefixes(&["SWP_", "MAX_SWAPFILES"]),
-    },
-    Extracted {
-        // Older swapops.h (6.1) calls is_swap_pmd() and relies on its
-        // includer for it, as mm/*.c include huge_mm.h.
-        output: "leafdiff/extracted/huge_mm.h",
-        files: &["include/linux/huge_mm.h"],
-        roots: Roots::Names(&["is_swap_pmd"]),
-    },
-    Extracted {
-        output: "leafdiff/extracted/xarray.h",
-        files: &["include/linux/xarray.h"],
-        roots: Roots::Names(&["BITS_PER_XA_VALUE", "xa_mk_value", "xa_to_value"]),
-    },
-    Extracted {
-        output: "leafdiff/extracted/arch.h",
-        files: &[
-            "include/vdso/page.h",
-            "arch/x86/include/asm/page_types.h",
-            "arch/x86/include/asm/page_64_types.h",
-            "arch/x86/include/asm/sparsemem.h",
-            "arch/x86/include/asm/pgtable_64_types.h",
-            "arch/x86/include/asm/pgtable_types.h",
-            "arch/x86/include/asm/pgtable.h",
-            "arch/x86/include/asm/pgtable_64.h",
-            // The generic fallbacks for configs the arch leaves to them.
-            "include/asm-generic/pgtable_uffd.h",
-            "include/linux/pgtable.h",
-        ],
-        roots: Roots::NamesAndFunctionPrefixes(ARCH_ROOTS, ARCH_HELPER_PREFIXES),
-    },
-];
+/// What is generated for `arch`: the arch-independent extractions, and
+/// the arch's own definitions read from its files.
+fn extracted(arch: &Arch) -> Vec<Extracted> {
+    let arch_files = std::iter::once("include/vdso/page.h")
+        .chain(arch.files.iter().copied())
+        .chain(GENERIC_ARCH_FILES.iter().copied())
+        .collect();
+    vec![
+        Extracted {
+            output: "leafdiff/extracted/swap.h",
+            files: vec!["include/linux/swap.h"],
+            roots: Roots::MacroPrefixes(&["SWP_", "MAX_SWAPFILES"]),
+        },
+        Extracted {
+            // Older swapops.h (6.1) calls is_swap_pmd() and relies on its
+            // includer for it, as mm/*.c include huge_mm.h.
+            output: "leafdiff/extracted/huge_mm.h",
+            files: vec!["include/linux/huge_mm.h"],
+            roots: Roots::Names(&["is_swap_pmd"]),
+        },
+        Extracted {
+            output: "leafdiff/extracted/xarray.h",
+            files: vec!["include/linux/xarray.h"],
+            roots: Roots::Names(&["BITS_PER_XA_VALUE", "xa_mk_value", "xa_to_value"]),
+        },
+        Extracted {
+            output: "leafdiff/extracted/arch.h",
+            files: arch_files,
+            roots: Roots::NamesAndHelperPrefixes(
+                &[ARCH_ROOTS, GENERIC_NEEDS],
+                ARCH_HELPER_PREFIXES,
+            ),
+        },
+    ]
+}
 
 /// What is taken from the arch headers: the constants the generic headers
 /// need, and the arch's swap encoding.
@@ -120,8 +135,12 @@ const ARCH_ROOTS: &[&str] = &[
     "pmd_none",
 ];
 
-/// Functions of the arch headers that are helpers under test by their name
-/// alone: the swap-PTE flag helpers. The other arch helpers are the
+/// Arch names the generic headers call that no arch helper need reach
+/// (`swapops.h` builds PMDs with `__pmd`): taken, but not under test.
+const GENERIC_NEEDS: &[&str] = &["__pte", "__pmd", "pte_val", "pmd_val"];
+
+/// Functions and macros of the arch headers that are helpers under test by
+/// their name alone: the swap-PTE flag helpers. The other arch helpers are the
 /// `__swp_*` codec and `pte/pmd_present/none` among [`ARCH_ROOTS`]; what else
 /// the arch extraction pulls in (`pte_flags`, `native_pte_val`, ...) is
 /// plumbing, not under test.
@@ -137,14 +156,10 @@ pub fn is_arch_helper(name: &str) -> bool {
                 .is_some_and(|c| c.is_lowercase() || c == '_'))
 }
 
-/// Names `csrc/shim/` provides: the kernel environment around the helpers
-/// (run-time switches, paravirt plumbing, generic bit macros). Extraction never
-/// follows a reference into these.
+/// Names `csrc/shim/` provides for every arch: the kernel environment
+/// around the helpers (generic bit macros, types). Extraction never follows
+/// a reference into these, nor into an arch's `Arch::provided`.
 pub const SHIM_PROVIDED: &[&str] = &[
-    "pgtable_l5_enabled",
-    "cpu_feature_enabled",
-    "boot_cpu_has",
-    "static_cpu_has",
     "BITS_PER_LONG",
     "BIT",
     "BIT_ULL",
@@ -153,7 +168,6 @@ pub const SHIM_PROVIDED: &[&str] = &[
     "_UL",
     "_ULL",
     "__ASSEMBLER__",
-    "physical_mask",
     "swp_entry_t",
     "phys_addr_t",
     "bool",
@@ -249,17 +263,19 @@ fn roots_of(index: &HeaderIndex, roots: &Roots) -> Vec<String> {
     match roots {
         Roots::Names(names) => names.iter().map(|s| s.to_string()).collect(),
         Roots::MacroPrefixes(prefixes) => by_prefix(prefixes, Kind::Macro),
-        Roots::NamesAndFunctionPrefixes(names, prefixes) => names
+        Roots::NamesAndHelperPrefixes(names, prefixes) => names
             .iter()
+            .flat_map(|list| list.iter())
             .map(|s| s.to_string())
             .chain(by_prefix(prefixes, Kind::Function))
+            .chain(by_prefix(prefixes, Kind::Macro))
             .collect(),
     }
 }
 
-/// Copies the verbatim headers and writes the extracted ones under
-/// `include_dir`, returning what was found.
-pub fn extract(root: &Path, include_dir: &Path) -> Result<HeaderFacts, ExtractError> {
+/// Copies the verbatim headers and writes the extracted ones for `arch`
+/// under `include_dir`, returning what was found.
+pub fn extract(root: &Path, arch: &Arch, include_dir: &Path) -> Result<HeaderFacts, ExtractError> {
     // A fresh directory every time: a header left by the kernel built here
     // before (a 7.3 `leafops.h` under a 6.1 that has none) would be included.
     let _ = std::fs::remove_dir_all(include_dir);
@@ -277,7 +293,7 @@ pub fn extract(root: &Path, include_dir: &Path) -> Result<HeaderFacts, ExtractEr
             .extend(HeaderIndex::parse(rel, &text)?.defs);
         facts.generated.push(out);
     }
-    for spec in EXTRACTED {
+    for spec in extracted(arch) {
         let mut index = HeaderIndex::default();
         for rel in spec
             .files
@@ -288,7 +304,8 @@ pub fn extract(root: &Path, include_dir: &Path) -> Result<HeaderFacts, ExtractEr
                 .defs
                 .extend(HeaderIndex::parse(rel, &read(root, rel)?)?.defs);
         }
-        let selected = closure::select(&index, &roots_of(&index, &spec.roots), SHIM_PROVIDED);
+        let stop: Vec<&str> = SHIM_PROVIDED.iter().chain(arch.provided).copied().collect();
+        let selected = closure::select(&index, &roots_of(&index, &spec.roots), &stop);
         let guard = spec.output.replace(['/', '.'], "_").to_uppercase();
         let text = format!(
             "/* Extracted by leafdiff from {}: the definitions {} needs, with their conditions. */\n#ifndef {guard}\n#define {guard}\n{}#endif\n",

@@ -463,6 +463,7 @@ pub fn settings(cache: &Path, mirror: &str, kernels: Vec<KernelItem>, offline: b
         matrix: Matrix::Pairwise,
         base: false,
         keyring: keys().keyring.clone(),
+        arches: leafdiff_kernel::arch::ALL.to_vec(),
     }
 }
 

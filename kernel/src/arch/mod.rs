@@ -1,0 +1,143 @@
+//! The architectures leafdiff compiles: one file per arch beside this one,
+//! each saying what to read from that arch's headers, how to compile it
+//! (word size, `CONFIG_*` the arch fixes), which of the varied config
+//! options its Kconfig lets vary, and which run-time questions its headers
+//! ask (answered by a knob the sweep takes both ways). Nothing outside this
+//! directory knows a fact of one arch; a new arch is a new file here, its
+//! entry in [`ALL`], and its shims under `csrc/shim/<arch>/`.
+
+pub mod alpha;
+pub mod arm64;
+pub mod loongarch64;
+pub mod parisc64;
+pub mod ppc64;
+pub mod riscv64;
+pub mod s390;
+pub mod x86_64;
+
+use crate::config::ConfigOption;
+
+/// One swap encoding: an arch compiled one way (page size, PAE, ...).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Arch {
+    /// The name labels, `LEAFDIFF_ARCH` and `LEAFDIFF_VARIANTS` use.
+    pub name: &'static str,
+    /// The directory of its shims, `csrc/shim/<shims>/`, shared by the
+    /// encodings of one arch.
+    pub shims: &'static str,
+    /// The case-file byte naming it (format 2, byte 1): never reused.
+    pub id: u8,
+    /// `unsigned long` in bits as the arch's compiler has it.
+    pub word_bits: u32,
+    /// Its header files, relative to the tree root, in the order their
+    /// definitions are indexed (the generic fallbacks follow them).
+    pub files: &'static [&'static str],
+    /// Names its shims (`csrc/shim/<name>/`) provide instead of its headers:
+    /// run-time switches, CPU feature tests, paravirt plumbing.
+    pub provided: &'static [&'static str],
+    /// `CONFIG_*` symbols the arch (and this way of compiling it) fixes.
+    pub defines: &'static [(&'static str, &'static str)],
+    /// Compiler flags the arch's own build uses that its headers rely on.
+    pub cflags: &'static [&'static str],
+    /// The config options its Kconfig lets vary; the others stay off.
+    pub options: &'static [ConfigOption],
+    /// The run-time questions its headers ask, knob bit `i` answering
+    /// question `i` (`pgtable_l5_enabled()`), as the shims map them.
+    pub knobs: &'static [&'static str],
+    /// The swap PTE's fields from its layout comments, for `info`.
+    pub layout: &'static str,
+    /// How the kernel's own test runner builds it: `kunit.py run --arch=`.
+    pub kunit_arch: &'static str,
+    /// The C condition under which a KUnit reproducer's kernel did not
+    /// compile this encoding, so the test skips.
+    pub kunit_skip_if: &'static str,
+}
+
+/// Every arch this leafdiff knows, in the order variants are built.
+pub const ALL: &[&Arch] = &[
+    &x86_64::X86_64,
+    &arm64::ARM64_4K,
+    &arm64::ARM64_16K,
+    &arm64::ARM64_64K,
+    &riscv64::RISCV64,
+    &loongarch64::LOONGARCH64,
+    &s390::S390,
+    &alpha::ALPHA,
+    &parisc64::PARISC64,
+    &ppc64::PPC64,
+];
+
+impl Arch {
+    pub fn by_name(name: &str) -> Option<&'static Arch> {
+        ALL.iter().copied().find(|a| a.name == name)
+    }
+
+    pub fn by_id(id: u8) -> Option<&'static Arch> {
+        ALL.iter().copied().find(|a| a.id == id)
+    }
+
+    /// Whether this arch's Kconfig lets `option` be on.
+    pub fn allows(&self, option: ConfigOption) -> bool {
+        self.options.contains(&option)
+    }
+
+    /// Whether the tree has every header this arch reads.
+    pub fn in_tree(&self, root: &std::path::Path) -> bool {
+        self.files.iter().all(|f| root.join(f).is_file())
+    }
+}
+
+/// Every file some arch reads, for the patcher's list of files leafdiff reads.
+pub fn all_files() -> impl Iterator<Item = &'static str> {
+    ALL.iter().flat_map(|a| a.files.iter().copied())
+}
+
+/// `LEAFDIFF_ARCH`: a comma-separated list of arch names, or every arch.
+pub fn parse_list(list: Option<&str>) -> Result<Vec<&'static Arch>, String> {
+    let Some(list) = list else {
+        return Ok(ALL.to_vec());
+    };
+    let mut out = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let arch = Arch::by_name(name).ok_or_else(|| {
+            format!(
+                "LEAFDIFF_ARCH: unknown arch `{name}`; known: {}",
+                ALL.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")
+            )
+        })?;
+        if !out.contains(&arch) {
+            out.push(arch);
+        }
+    }
+    if out.is_empty() {
+        return Err("LEAFDIFF_ARCH is set but names no arch; unset it for every arch".into());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_ids_are_unique() {
+        for (i, a) in ALL.iter().enumerate() {
+            for b in &ALL[i + 1..] {
+                assert_ne!(a.name, b.name);
+                assert_ne!(a.id, b.id);
+            }
+        }
+    }
+
+    #[test]
+    fn arch_lists_parse_or_say_what_is_known() {
+        assert_eq!(parse_list(None).unwrap().len(), ALL.len());
+        assert_eq!(parse_list(Some("x86_64")).unwrap(), [&x86_64::X86_64]);
+        let e = parse_list(Some("vax")).unwrap_err();
+        assert!(
+            e.contains("unknown arch `vax`") && e.contains("x86_64"),
+            "{e}"
+        );
+        assert!(parse_list(Some(",")).is_err());
+    }
+}
