@@ -130,8 +130,10 @@ pub fn compare(engine: &Engine) -> AcrossVersions {
     let mut pairs: BTreeMap<(usize, usize), Vec<(usize, usize)>> = BTreeMap::new();
     for i in 0..engine.variants.len() {
         for j in 0..engine.variants.len() {
-            let same_config =
-                engine.variants[i].meta.config_bits == engine.variants[j].meta.config_bits;
+            // One arch's kernels against each other: arches encode entries
+            // each their own way, and config bits are per arch.
+            let same_config = engine.variants[i].arch().id == engine.variants[j].arch().id
+                && engine.variants[i].meta.config_bits == engine.variants[j].meta.config_bits;
             let older = (generation(i), kernel(i)) < (generation(j), kernel(j));
             if same_config && older && kernel(i) != kernel(j) {
                 pairs
