@@ -11,6 +11,7 @@ pub mod check;
 pub mod describe;
 pub mod diff;
 pub mod inventory;
+pub mod known;
 pub mod minimize;
 pub mod properties;
 pub mod report;

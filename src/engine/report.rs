@@ -48,6 +48,10 @@ pub struct FindingSummary {
     pub hits: u64,
     /// Seconds from the start of the run to the first hit.
     pub first_after: f64,
+    /// The bucket: helper, arch and way of going wrong.
+    pub bucket: String,
+    /// Why it is the kernel's, for a finding in `known-findings.toml`.
+    pub known: Option<&'static str>,
 }
 
 /// A consequence as listed under its cause.
@@ -199,6 +203,8 @@ pub fn summarize(
         inputs: seen.inputs.clone(),
         hits: seen.hits,
         first_after: seen.after.as_secs_f64(),
+        bucket: f.signature.bucket(),
+        known: super::known::why(&f.signature.bucket()),
     }
 }
 
@@ -223,6 +229,13 @@ impl FindingSummary {
 }
 
 impl Report {
+    /// Nothing found but what `known-findings.toml` lists: `check` exits 0.
+    pub fn clean(&self) -> bool {
+        self.findings.iter().all(|f| f.known.is_some())
+            && self.build_findings.is_empty()
+            && self.across_versions.agree()
+    }
+
     fn outcome_line(&self) -> String {
         let mut parts = Vec::new();
         if !self.findings.is_empty() {
@@ -235,9 +248,15 @@ impl Report {
                 1 => "1 root cause".to_string(),
                 n => format!("{n} root causes"),
             };
+            let known = self.findings.iter().filter(|f| f.known.is_some()).count();
             parts.push(format!(
-                "{causes} ({} findings), the first after {first:.2} s",
-                self.findings.len()
+                "{causes} ({} findings{}), the first after {first:.2} s",
+                self.findings.len(),
+                if known > 0 {
+                    format!(", {known} of them known to be the kernel's")
+                } else {
+                    String::new()
+                }
             ));
         }
         if !self.build_findings.is_empty() {
@@ -299,6 +318,9 @@ impl Report {
             for (i, c) in self.causes.iter().enumerate() {
                 let f = &self.findings[c.finding];
                 let mut helpers = format!("`{}`", f.helper);
+                if f.known.is_some() {
+                    helpers.push_str(" (known)");
+                }
                 for sibling in &c.siblings {
                     helpers.push_str(&format!(", `{sibling}`"));
                 }
@@ -334,6 +356,11 @@ impl Report {
             if let Some(r) = &f.reproducer {
                 s.push_str(&format!(
                     "- reproducer: `{r}` (`leafdiff repro {r} --kunit`)\n"
+                ));
+            }
+            if let Some(why) = f.known {
+                s.push_str(&format!(
+                    "- known (known-findings.toml; not counted in the exit status): {why}\n"
                 ));
             }
             if !c.siblings.is_empty() {

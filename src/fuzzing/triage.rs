@@ -69,7 +69,12 @@ impl<'e> Triage<'e> {
     /// Reads the reproducers under `out_dir` (from `check` or earlier
     /// `fuzz` runs): their buckets are the known findings.
     pub fn new(engine: &'e Engine, out_dir: &Path) -> std::io::Result<Triage<'e>> {
-        let mut known = BTreeMap::new();
+        // What known-findings.toml lists is known too; its reproducer is
+        // the list itself.
+        let mut known: BTreeMap<String, PathBuf> = crate::engine::known::all()
+            .iter()
+            .map(|k| (k.bucket.clone(), PathBuf::from("known-findings.toml")))
+            .collect();
         if out_dir.is_dir() {
             let mut files: Vec<PathBuf> = std::fs::read_dir(out_dir)?
                 .filter_map(|e| e.ok().map(|e| e.path()))
