@@ -316,7 +316,10 @@ fn kernel_under_test_shows_no_divergence() {
         assert_eq!(code, 0, "{report:#}");
         let f = finding(&report, "__swp_entry");
         assert_eq!(f["property"], "arch-holds-every-pfn", "{f:#}");
-        assert!(f["known"].as_str().is_some_and(|w| w.contains("alpha")), "{f:#}");
+        assert!(
+            f["known"].as_str().is_some_and(|w| w.contains("alpha")),
+            "{f:#}"
+        );
         let seen = strings(&f["seen_in"]);
         assert!(
             !seen.is_empty() && seen.iter().all(|v| v.contains(":alpha:MIGRATION")),
@@ -344,7 +347,9 @@ fn kernel_under_test_shows_no_divergence() {
         assert_eq!(f["property"], "swap-pmd-flags-keep-it-not-present", "{f:#}");
         assert!(f["known"].as_str().is_some(), "{f:#}");
         assert!(
-            strings(&f["seen_in"]).iter().all(|v| v.contains(":riscv64:")),
+            strings(&f["seen_in"])
+                .iter()
+                .all(|v| v.contains(":riscv64:")),
             "{f:#}"
         );
         assert!(strings(&report["build_findings"]).is_empty());

@@ -100,13 +100,15 @@ fn prepare_tree(
     log: &mut dyn FnMut(&str),
 ) -> Result<Vec<PreparedKernel>, PrepareError> {
     let label = tree.root.display().to_string();
-    let (arches, missing): (Vec<&'static Arch>, Vec<&'static Arch>) =
-        settings.arches.iter().partition(|a| a.in_tree(&tree.root));
+    let (arches, missing): (Vec<&'static Arch>, Vec<&'static Arch>) = settings
+        .arches
+        .iter()
+        .partition(|a| a.missing_in(&tree.root).is_empty());
     for a in &missing {
         log(&format!(
-            "{label}: leaving out {}: the tree lacks its headers ({})",
+            "{label}: leaving out {}: the tree lacks {} (its headers, and what its shims are written for)",
             a.name,
-            a.files.join(", ")
+            a.missing_in(&tree.root).join(", ")
         ));
     }
     if arches.is_empty() {

@@ -42,6 +42,7 @@ const fn arm64(
         id,
         word_bits: 64,
         files: FILES,
+        shims_need: super::SOFTLEAF_SHIMS,
         provided: &["lpa2_is_enabled"],
         defines,
         cflags: &[],

@@ -32,6 +32,9 @@ pub struct Arch {
     /// Its header files, relative to the tree root, in the order their
     /// definitions are indexed (the generic fallbacks follow them).
     pub files: &'static [&'static str],
+    /// Files a tree must also have for its shims to stand in for what its
+    /// headers expect: the kernel generation they were written against.
+    pub shims_need: &'static [&'static str],
     /// Names its shims (`csrc/shim/<name>/`) provide instead of its headers:
     /// run-time switches, CPU feature tests, paravirt plumbing.
     pub provided: &'static [&'static str],
@@ -54,6 +57,9 @@ pub struct Arch {
 }
 
 /// Every arch this leafdiff knows, in the order variants are built.
+/// What the shims of arches written against the softleaf generation need.
+pub const SOFTLEAF_SHIMS: &[&str] = &["include/linux/leafops.h"];
+
 pub const ALL: &[&Arch] = &[
     &x86_64::X86_64,
     &arm64::ARM64_4K,
@@ -82,8 +88,15 @@ impl Arch {
     }
 
     /// Whether the tree has every header this arch reads.
-    pub fn in_tree(&self, root: &std::path::Path) -> bool {
-        self.files.iter().all(|f| root.join(f).is_file())
+    /// The files of `files` and `shims_need` that `root` lacks: none when
+    /// this arch can be built from the tree.
+    pub fn missing_in(&self, root: &std::path::Path) -> Vec<&'static str> {
+        self.files
+            .iter()
+            .chain(self.shims_need)
+            .copied()
+            .filter(|f| !root.join(f).is_file())
+            .collect()
     }
 }
 
