@@ -102,19 +102,21 @@ impl std::fmt::Display for Summary {
 }
 
 /// Which part a source file of the coverage mapping is, if any. The
-/// kernel's C is what build.rs compiles from `OUT_DIR/kernels/k<N>/include/`
-/// (the headers as extracted, `kernel/src/prepare.rs`); the model is
+/// kernel's C is what build.rs compiles from
+/// `OUT_DIR/kernels/k<N>/<arch>/include/` (the headers as extracted for an
+/// arch, `kernel/src/prepare.rs`); the model is
 /// `src/model/` of this repository, matched by name so that a build made
 /// elsewhere (an OSS-Fuzz `$SRC`) counts too.
 pub fn part_of(path: &str, model_files: &[String]) -> Option<Part> {
     let parts: Vec<&str> = path.split('/').collect();
-    let kernel = parts.windows(3).any(|w| {
-        w[0] == "kernels"
-            && w[1]
-                .strip_prefix('k')
-                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-            && w[2] == "include"
-    });
+    let tree = |c: &str| {
+        c.strip_prefix('k')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    // `kernels/k<N>/<arch>/include/`: one tree's headers per arch.
+    let kernel = parts
+        .windows(4)
+        .any(|w| w[0] == "kernels" && tree(w[1]) && w[3] == "include");
     if kernel {
         return Some(Part::Kernel);
     }
@@ -446,12 +448,15 @@ mod tests {
         let m = model();
         let out = "/w/target/coverage/release/build/leafdiff-1/out";
         assert_eq!(
-            part_of(&format!("{out}/kernels/k0/include/linux/leafops.h"), &m),
+            part_of(
+                &format!("{out}/kernels/k0/x86_64/include/linux/leafops.h"),
+                &m
+            ),
             Some(Part::Kernel)
         );
         assert_eq!(
             part_of(
-                &format!("{out}/kernels/k12/include/leafdiff/extracted/arch.h"),
+                &format!("{out}/kernels/k12/arm64-4k/include/leafdiff/extracted/arch.h"),
                 &m
             ),
             Some(Part::Kernel)
@@ -459,7 +464,11 @@ mod tests {
         // Our generated wrapper and shims are not the C under test.
         assert_eq!(part_of(&format!("{out}/kernels/k0/ld_k0c0.c"), &m), None);
         assert_eq!(part_of("/w/csrc/shim/linux/mm_types.h", &m), None);
-        assert_eq!(part_of(&format!("{out}/kernels/kx/include/a.h"), &m), None);
+        assert_eq!(part_of("/w/csrc/shim/x86_64/asm/pgtable.h", &m), None);
+        assert_eq!(
+            part_of(&format!("{out}/kernels/kx/x86_64/include/a.h"), &m),
+            None
+        );
         // The model wherever the repository was built (OSS-Fuzz's $SRC too).
         assert_eq!(part_of("/w/src/model/types.rs", &m), Some(Part::Model));
         assert_eq!(
@@ -476,9 +485,9 @@ mod tests {
     #[test]
     fn sums_lines_and_branches_by_part() {
         let export = serde_json::json!({"data": [{"files": [
-            {"filename": "/o/kernels/k0/include/linux/swapops.h",
+            {"filename": "/o/kernels/k0/x86_64/include/linux/swapops.h",
              "summary": {"lines": {"count": 100, "covered": 60}, "branches": {"count": 10, "covered": 5}}},
-            {"filename": "/o/kernels/k1/include/linux/swapops.h",
+            {"filename": "/o/kernels/k1/x86_64/include/linux/swapops.h",
              "summary": {"lines": {"count": 50, "covered": 50}, "branches": {"count": 0, "covered": 0}}},
             {"filename": "/r/src/model/mod.rs",
              "summary": {"lines": {"count": 200, "covered": 150}, "branches": {"count": 40, "covered": 10}}},
