@@ -155,9 +155,10 @@ impl Build {
         String::from_utf8_lossy(&self.run(&["info"]).stdout).into_owned()
     }
 
-    /// `check` with its JSON report; findings' reproducers go to `out`.
+    /// `check` with its JSON report (on the variants this build is narrowed
+    /// to); findings' reproducers go to `out`.
     fn check(&self, out: &Path, extra: &[&str]) -> (i32, Value) {
-        self.check_variants("", out, extra)
+        self.check_variants(self.variants.as_deref().unwrap_or(""), out, extra)
     }
 
     /// `check` on the variants `LEAFDIFF_VARIANTS=variants` selects.
