@@ -327,8 +327,9 @@ pub fn run(opts: &CoverageOptions) -> Result<Summary, FuzzError> {
     let profdata = llvm_tool("llvm-profdata")?;
     let llvm_cov = llvm_tool("llvm-cov")?;
     let report = opts.out_dir.join("coverage");
-    let work = std::path::absolute(report.join("work"))?;
-    let _ = std::fs::remove_dir_all(&work);
+    // One per run, never emptied first: a run that stopped on a crashing
+    // input leaves libFuzzer's crash file there for `leafdiff repro`.
+    let work = std::path::absolute(report.join(format!("work-{}", std::process::id())))?;
     std::fs::create_dir_all(&work)?;
     let bin_dir = match &opts.binaries {
         Some(dir) => dir.clone(),
