@@ -68,6 +68,12 @@ fn run() -> anyhow::Result<()> {
 
     let discoveries: Vec<Discovery> = kernels.iter().map(|k| discover(&k.facts)).collect();
     let variants = plan(&kernels, &discoveries, &settings.matrix)?;
+    if variants
+        .iter()
+        .any(|v| in_evaluator(kernels[v.kernel].arch))
+    {
+        probe_word32_compiler(&out)?;
+    }
     let compiled = compile_all(&kernels, variants, &manifest)?;
 
     let good: Vec<&Compiled> = compiled.iter().filter(|c| c.failure.is_none()).collect();
@@ -76,12 +82,21 @@ fn run() -> anyhow::Result<()> {
         "no variant compiled; the first failure was:\n{}",
         compiled[0].failure.as_deref().unwrap_or("")
     );
+    let (word32, linked): (Vec<&Compiled>, Vec<&Compiled>) = good
+        .iter()
+        .partition(|c| in_evaluator(kernels[c.variant.kernel].arch));
     let mut lib = base_build(&manifest, None);
     lib.file(manifest.join("csrc/runtime.c"));
-    for c in &good {
+    for c in &linked {
         lib.object(&c.variant.object);
     }
     lib.compile("leafdiff_c");
+    let evaluator = out.join("evaluator");
+    if word32.is_empty() {
+        std::fs::write(&evaluator, b"")?;
+    } else {
+        link_evaluator(&manifest, &out, &word32, &evaluator)?;
+    }
 
     bindings(&manifest, &out)?;
     std::fs::write(
@@ -189,24 +204,120 @@ fn compile_all(
 }
 
 fn compile_variant(kernel: &PreparedKernel, v: &Variant, manifest: &Path) -> Option<String> {
-    let mut b = base_build(manifest, Some(kernel.arch));
-    b.include(&kernel.include_dir);
+    let arch = kernel.arch;
+    let mut cmd = if in_evaluator(arch) {
+        word32_command(manifest, Some(arch))
+    } else {
+        let mut b = base_build(manifest, Some(arch));
+        for flag in arch.cflags {
+            b.flag(flag);
+        }
+        b.get_compiler().to_command()
+    };
+    cmd.arg("-I").arg(&kernel.include_dir);
     // A call to something the extraction did not take is the variant's
     // build finding, not an undefined symbol at link time.
-    b.flag("-Werror=implicit-function-declaration");
-    for flag in kernel.arch.cflags {
-        b.flag(flag);
+    cmd.arg("-Werror=implicit-function-declaration");
+    for (name, value) in v.config.defines(arch) {
+        cmd.arg(format!("-D{name}={value}"));
     }
-    for (name, value) in v.config.defines(kernel.arch) {
-        b.define(name, value);
-    }
-    let mut cmd = b.get_compiler().to_command();
     cmd.arg("-c").arg(&v.source).arg("-o").arg(&v.object);
     match cmd.output() {
         Ok(o) if o.status.success() => None,
         Ok(o) => Some(String::from_utf8_lossy(&o.stderr).into_owned()),
         Err(e) => Some(format!("could not run the C compiler: {e}")),
     }
+}
+
+/// A variant whose `unsigned long` is not the host's cannot be linked into
+/// leafdiff: it is compiled as its own 32-bit target compiles it and runs
+/// in the evaluator program (csrc/evaluator.c), which leafdiff embeds.
+fn in_evaluator(arch: &Arch) -> bool {
+    arch.word_bits != 64
+}
+
+/// gcc for a 32-bit arch, as `scripts/setup` installs it (gcc-multilib).
+/// Neither CC nor CFLAGS applies: they name the host build's compiler and
+/// sanitizers, whose runtimes do not come in 32 bits; the evaluator's C is
+/// not instrumented.
+fn word32_command(manifest: &Path, arch: Option<&Arch>) -> std::process::Command {
+    let mut cmd = std::process::Command::new("gcc");
+    cmd.args(["-m32", "-O2", "-w"]);
+    if let Some(arch) = arch {
+        cmd.args(arch.cflags)
+            .arg("-I")
+            .arg(manifest.join("csrc/shim").join(arch.shims));
+    }
+    for dir in [manifest.join("csrc/shim"), manifest.join("csrc")] {
+        cmd.arg("-I").arg(dir);
+    }
+    cmd
+}
+
+/// Fails the build with what to do when `gcc -m32` cannot build a program:
+/// otherwise every 32-bit variant would show as a kernel build finding.
+fn probe_word32_compiler(out: &Path) -> anyhow::Result<()> {
+    let probe = out.join("word32-probe.c");
+    std::fs::write(&probe, "#include <stdint.h>\n#include <stdio.h>\nint main(void) { return (int)sizeof(uint64_t) - 8; }\n")?;
+    let o = std::process::Command::new("gcc")
+        .args(["-m32", "-static"])
+        .arg(&probe)
+        .arg("-o")
+        .arg(out.join("word32-probe"))
+        .output();
+    match o {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => anyhow::bail!(
+            "the 32-bit arches need `gcc -m32 -static`, which failed:\n{}\nInstall gcc-multilib (scripts/setup does), or leave the 32-bit arches out with LEAFDIFF_ARCH",
+            String::from_utf8_lossy(&o.stderr)
+        ),
+        Err(e) => anyhow::bail!("the 32-bit arches need gcc (gcc-multilib), which could not run: {e}"),
+    }
+}
+
+/// Links the 32-bit variants, the runtime and csrc/evaluator.c into one
+/// static program: static, so that it runs wherever leafdiff's fuzz targets
+/// are copied (an OSS-Fuzz runner has no 32-bit libc).
+fn link_evaluator(
+    manifest: &Path,
+    out: &Path,
+    variants: &[&Compiled],
+    program: &Path,
+) -> anyhow::Result<()> {
+    let mut table = String::from("/* Generated by build.rs. */\n#include \"leafdiff.h\"\n");
+    for c in variants {
+        let _ = writeln!(
+            table,
+            "extern const ld_variant {}__variant;",
+            c.variant.prefix
+        );
+    }
+    table.push_str("const ld_variant *const ld_evaluator_variants[] = {\n");
+    for c in variants {
+        let _ = writeln!(table, "\t&{}__variant,", c.variant.prefix);
+    }
+    let _ = writeln!(
+        table,
+        "}};\nconst unsigned int ld_evaluator_count = {};",
+        variants.len()
+    );
+    let table_c = out.join("evaluator_table.c");
+    std::fs::write(&table_c, table)?;
+    let mut cmd = word32_command(manifest, None);
+    cmd.arg("-static")
+        .arg(manifest.join("csrc/evaluator.c"))
+        .arg(manifest.join("csrc/runtime.c"))
+        .arg(&table_c);
+    for c in variants {
+        cmd.arg(&c.variant.object);
+    }
+    let o = cmd.arg("-o").arg(program).output()?;
+    anyhow::ensure!(
+        o.status.success(),
+        "linking the 32-bit evaluator failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    Ok(())
 }
 
 fn bindings(manifest: &Path, out: &Path) -> anyhow::Result<()> {
@@ -370,16 +481,22 @@ fn variants_rs(
         );
     }
     s.push_str("];\n\npub static VARIANTS: &[VariantMeta] = &[\n");
+    let mut in_evaluator_order = 0;
     for c in compiled.iter().filter(|c| c.failure.is_none()) {
         let v = &c.variant;
+        let table = if in_evaluator(kernels[v.kernel].arch) {
+            in_evaluator_order += 1;
+            format!("Table::Evaluator({})", in_evaluator_order - 1)
+        } else {
+            format!("Table::Linked(table_{})", v.prefix)
+        };
         let _ = writeln!(
             s,
-            "    VariantMeta {{ kernel: {}, config_bits: {}, prefix: {:?}, wrapped: {}, table: table_{} }},",
+            "    VariantMeta {{ kernel: {}, config_bits: {}, prefix: {:?}, wrapped: {}, table: {table} }},",
             v.kernel,
             v.config.bits(),
             v.prefix,
             v.wrapped,
-            v.prefix
         );
     }
     s.push_str("];\n\npub static BUILD_FINDINGS: &[BuildFinding] = &[\n");
@@ -394,12 +511,19 @@ fn variants_rs(
             );
         }
     }
-    s.push_str("];\n\nunsafe extern \"C\" {\n");
-    for c in compiled.iter().filter(|c| c.failure.is_none()) {
+    let _ = writeln!(
+        s,
+        "];\n\n/// The 32-bit variants' program (csrc/evaluator.c); empty when none was built.\npub static EVALUATOR: &[u8] = include_bytes!({:?});",
+        std::env::var("OUT_DIR")? + "/evaluator"
+    );
+    let linked =
+        |c: &&Compiled| c.failure.is_none() && !in_evaluator(kernels[c.variant.kernel].arch);
+    s.push_str("\nunsafe extern \"C\" {\n");
+    for c in compiled.iter().filter(linked) {
         let _ = writeln!(s, "    static {}__variant: ld_variant;", c.variant.prefix);
     }
     s.push_str("}\n\n");
-    for c in compiled.iter().filter(|c| c.failure.is_none()) {
+    for c in compiled.iter().filter(linked) {
         let p = &c.variant.prefix;
         let _ = writeln!(
             s,

@@ -37,6 +37,11 @@ pub struct CheckOutcome {
     pub findings: Vec<(Finding, Option<PathBuf>)>,
 }
 
+/// Cases run together: enough that a 32-bit variant's calls travel to the
+/// evaluator in few messages, few enough that the time limit still cuts
+/// in within milliseconds.
+const CHUNK: usize = 512;
+
 /// Runs until the sweep is done and the time is up, or the time is up.
 pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOutcome> {
     let start = Instant::now();
@@ -54,25 +59,25 @@ pub fn check(engine: &Engine, mut opts: CheckOptions) -> std::io::Result<CheckOu
         if now >= deadline {
             break;
         }
-        let case = if sweeping {
-            match sweep.next() {
-                Some(c) => c,
-                None => {
-                    sweeping = false;
-                    sweep_cases = n;
-                    if opts.sweep_only {
-                        break;
-                    }
-                    continue;
-                }
-            }
+        let chunk: Vec<Case> = if sweeping {
+            sweep.by_ref().take(CHUNK).collect()
         } else {
-            random_case(engine, &mut rng, &opts.targets)
+            (0..CHUNK)
+                .map(|_| random_case(engine, &mut rng, &opts.targets))
+                .collect()
         };
-        for f in engine.run(&case) {
+        if chunk.is_empty() {
+            sweeping = false;
+            sweep_cases = n;
+            if opts.sweep_only {
+                break;
+            }
+            continue;
+        }
+        for f in engine.run_many(&chunk).into_iter().flatten() {
             record(&mut found, f, now.duration_since(start));
         }
-        n += 1;
+        n += chunk.len() as u64;
         if now.duration_since(last_progress) > Duration::from_millis(250) {
             last_progress = now;
             let frac = now.duration_since(start).as_secs_f64() / opts.time.as_secs_f64();

@@ -21,7 +21,7 @@ pub mod sweep;
 use crate::call::{Args, Outcome};
 use crate::helpers::HelperSpec;
 use crate::model::{Features, Model};
-use crate::oracle::{self, select, Variant};
+use crate::oracle::{self, evaluator, select, Variant};
 pub use case::{Case, Target};
 pub use signature::Signature;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -244,20 +244,64 @@ impl Engine {
 
     /// Runs every enabled check for `case`; findings come back unminimized.
     pub fn run(&self, case: &Case) -> Vec<Finding> {
+        self.run_many(std::slice::from_ref(case))
+            .pop()
+            .expect("one case, one list")
+    }
+
+    /// `run` on each case. Cases on 32-bit variants are evaluated together
+    /// (`evaluator::batched`), a round trip per dependent call for all of them.
+    pub fn run_many(&self, cases: &[Case]) -> Vec<Vec<Finding>> {
+        let variants: Vec<Option<usize>> = cases.iter().map(|c| self.variant_for(c)).collect();
+        let remote = variants
+            .iter()
+            .flatten()
+            .any(|&v| self.variants[v].in_evaluator());
+        let tallied = |(case, &variant): &(&Case, &Option<usize>)| {
+            let mut tally = Tally::default();
+            (self.run_tallied(case, variant, &mut tally), tally)
+        };
+        let work: Vec<(&Case, &Option<usize>)> = cases.iter().zip(&variants).collect();
+        let results = if remote {
+            evaluator::batched(&work, tallied)
+        } else {
+            work.iter().map(tallied).collect()
+        };
+        results
+            .into_iter()
+            .map(|(findings, tally)| {
+                self.count(&tally);
+                findings
+            })
+            .collect()
+    }
+
+    /// Adds what one case ran to the stats, once its pass is the one that counts.
+    fn count(&self, t: &Tally) {
         Stats::bump(&self.stats.cases, 1);
-        let Some(variant) = self.variant_for(case) else {
-            Stats::bump(&self.stats.skipped, 1);
+        Stats::bump(&self.stats.skipped, t.skipped);
+        Stats::bump(&self.stats.compared, t.compared);
+        Stats::bump(&self.stats.properties, t.properties);
+        if let Some(k) = t.kernel {
+            Stats::bump(&self.stats.kernel_cases[k], 1);
+            Stats::bump(&self.stats.kernel_compared[k], t.compared);
+        }
+    }
+
+    fn run_tallied(&self, case: &Case, variant: Option<usize>, tally: &mut Tally) -> Vec<Finding> {
+        let Some(variant) = variant else {
+            tally.skipped += 1;
             return Vec::new();
         };
         let case = self.pinned(case, variant);
-        Stats::bump(&self.stats.kernel_cases[self.kernel_of[variant]], 1);
+        tally.kernel = Some(self.kernel_of[variant]);
         let mut findings = Vec::new();
         if self.checks.differential && case.target != Target::Props {
-            findings.extend(self.differential(&case, variant));
+            findings.extend(self.differential(&case, variant, tally));
         }
         if self.checks.properties && case.target == Target::Props {
             let violations = properties::check(self, variant, &case.args);
-            Stats::bump(&self.stats.properties, 1);
+            tally.properties += 1;
             findings.extend(violations.into_iter().map(|v| {
                 let signature = signature::property(self, variant, &v, &case.args);
                 let call = Case::call(&case, v.helper, v.arg);
@@ -278,13 +322,12 @@ impl Engine {
         findings
     }
 
-    fn differential(&self, case: &Case, variant: usize) -> Option<Finding> {
+    fn differential(&self, case: &Case, variant: usize, tally: &mut Tally) -> Option<Finding> {
         let Some((c, m)) = self.evaluate(variant, case.helper, &case.args) else {
-            Stats::bump(&self.stats.skipped, 1);
+            tally.skipped += 1;
             return None;
         };
-        Stats::bump(&self.stats.compared, 1);
-        Stats::bump(&self.stats.kernel_compared[self.kernel_of[variant]], 1);
+        tally.compared += 1;
         if agree(&c, &m) {
             return None;
         }
@@ -296,6 +339,17 @@ impl Engine {
             variant,
         })
     }
+}
+
+/// What one case ran, counted into `Stats` only from the pass that counts
+/// (a batched case may be run more than once).
+#[derive(Debug, Default)]
+struct Tally {
+    skipped: u64,
+    compared: u64,
+    properties: u64,
+    /// The case's kernel, in `by_kernel` order, once it had a variant.
+    kernel: Option<usize>,
 }
 
 /// After a BUG_ON the kernel would not have returned, so only the BUG itself

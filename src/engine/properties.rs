@@ -291,6 +291,12 @@ fn helpers() -> &'static Helpers {
 pub fn check(engine: &Engine, variant: usize, args: &Args) -> Vec<Violation> {
     let h = helpers();
     let v = &engine.variants[variant];
+    // The entry is an `unsigned long`: on a 32-bit arch, the case's word
+    // as the kernel would hold it.
+    let args = &Args {
+        a: args.a & v.arch().word_mask(),
+        ..*args
+    };
     let mut out = Vec::new();
     classification(h, v, args.a, args.knobs, &mut out);
     capacity(h, v, args.knobs, &mut out);
@@ -424,12 +430,10 @@ fn classification(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<
 /// through its own codec, the way the kernel finds its largest swap
 /// offset: the most of each field `__swp_entry` keeps.
 fn arch_capacity(h: &Helpers, v: &Variant, knobs: Knobs) -> Option<(u32, u32)> {
-    let stated = (|| {
-        let type_bits = ask(v, h.swp_type_bits, 0, knobs)? as u32;
-        let shift = ask(v, h.swp_offset_shift, 0, knobs)? as u32;
-        Some((type_bits, v.arch().word_bits - shift))
-    })();
-    stated.or_else(|| {
+    // What the arch's own `__swp_*` pair keeps comes first: a stated
+    // SWP_OFFSET_SHIFT describes the PTE, which on PAE is wider than the
+    // `unsigned long` entry the offset passes through.
+    let measured = (|| {
         let kept = |t: u64, o: u64, field: Option<&'static HelperSpec>| {
             let entry = ask_pair(v, h.arch_entry, t, o, knobs)?;
             ask(v, field, entry, knobs)
@@ -437,6 +441,11 @@ fn arch_capacity(h: &Helpers, v: &Variant, knobs: Knobs) -> Option<(u32, u32)> {
         let types = kept(u64::MAX, 0, h.arch_type)?;
         let offsets = kept(0, u64::MAX, h.arch_offset)?;
         Some((low_ones(types), low_ones(offsets)))
+    })();
+    measured.or_else(|| {
+        let type_bits = ask(v, h.swp_type_bits, 0, knobs)? as u32;
+        let shift = ask(v, h.swp_offset_shift, 0, knobs)? as u32;
+        Some((type_bits, v.arch().word_bits - shift))
     })
 }
 

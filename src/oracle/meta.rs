@@ -97,7 +97,16 @@ pub struct VariantMeta {
     pub prefix: &'static str,
     /// How many helpers the wrapper wraps before per-config `#if`s.
     pub wrapped: usize,
-    pub table: fn() -> &'static ld_variant,
+    pub table: Table,
+}
+
+/// Where a variant's compiled helpers are.
+#[derive(Debug)]
+pub enum Table {
+    /// Linked into leafdiff: the accessor of its exported table.
+    Linked(fn() -> &'static ld_variant),
+    /// In the evaluator program (a 32-bit arch), as its `i`-th variant.
+    Evaluator(u32),
 }
 
 #[derive(Debug)]

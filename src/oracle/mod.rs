@@ -14,13 +14,14 @@ pub(crate) mod generated {
     include!(concat!(env!("OUT_DIR"), "/variants.rs"));
 }
 
+pub mod evaluator;
 pub mod meta;
 pub mod select;
 
 use crate::call::{Args, Outcome};
 use crate::helpers::{self, HelperSpec, Sig, SOFTLEAF_TYPES};
 use leafdiff_kernel::config::KernelConfig;
-pub use meta::{BuildFinding, KernelMeta, VariantMeta};
+pub use meta::{BuildFinding, KernelMeta, Table, VariantMeta};
 use std::ffi::CStr;
 use std::sync::OnceLock;
 
@@ -28,11 +29,18 @@ use std::sync::OnceLock;
 /// know: reported as this base plus the raw value, so it never equals a known index.
 pub const UNKNOWN_SOFTLEAF: u64 = 1 << 32;
 
+/// A compiled helper: linked in, or the evaluator's variant and slot.
+#[derive(Clone, Copy)]
+enum Wrapper {
+    Linked(unsafe extern "C" fn(*const ffi::ld_args) -> ffi::ld_result),
+    Evaluator { variant: u32, helper: u32 },
+}
+
 pub struct Variant {
     pub meta: &'static VariantMeta,
     pub config: KernelConfig,
-    /// The variant's wrapper for each entry of `helpers::all()`, by index.
-    helpers: Vec<ffi::ld_helper_fn>,
+    /// How to call the variant's wrapper of each entry of `helpers::all()`, by index.
+    helpers: Vec<Option<Wrapper>>,
     /// The C `enum softleaf_type` values with their enumerator names.
     softleaf_types: Vec<(u64, &'static str)>,
     /// Each C enumerator value with the model's index for its name, looked
@@ -64,31 +72,20 @@ fn static_str(p: *const std::os::raw::c_char) -> &'static str {
 
 impl Variant {
     fn load(meta: &'static VariantMeta) -> Variant {
-        let table = (meta.table)();
         let kernel = &generated::KERNELS[meta.kernel];
-        let mut helpers: Vec<ffi::ld_helper_fn> = vec![None; helpers::all().len()];
-        let mut p = table.helpers;
-        // SAFETY: both tables end with a NULL-name sentinel (see csrc/leafdiff.h).
-        unsafe {
-            while !(*p).name.is_null() {
-                let name = static_str((*p).name);
-                let index = kernel
-                    .helpers
-                    .iter()
-                    .copied()
-                    .find(|&i| helpers::all()[i].name == name)
-                    .expect("the wrapper wraps the kernel's discovered helpers");
-                helpers[index] = (*p).call;
-                p = p.add(1);
-            }
-        }
-        let mut softleaf_types = Vec::new();
-        let mut e = table.softleaf_types;
-        unsafe {
-            while !(*e).name.is_null() {
-                softleaf_types.push(((*e).value, static_str((*e).name)));
-                e = e.add(1);
-            }
+        let (table, softleaf_types) = match meta.table {
+            Table::Linked(table) => linked_table(table()),
+            Table::Evaluator(variant) => evaluator_table(variant),
+        };
+        let mut helpers: Vec<Option<Wrapper>> = vec![None; helpers::all().len()];
+        for (name, wrapper) in table {
+            let index = kernel
+                .helpers
+                .iter()
+                .copied()
+                .find(|&i| helpers::all()[i].name == name)
+                .expect("the wrapper wraps the kernel's discovered helpers");
+            helpers[index] = Some(wrapper);
         }
         Variant {
             meta,
@@ -103,6 +100,12 @@ impl Variant {
                 .collect(),
             softleaf_types,
         }
+    }
+
+    /// Whether its helpers run in the evaluator (a 32-bit arch): calls are
+    /// then cheapest inside `evaluator::batched`.
+    pub fn in_evaluator(&self) -> bool {
+        matches!(self.meta.table, Table::Evaluator(_))
     }
 
     pub fn kernel(&self) -> &'static KernelMeta {
@@ -155,30 +158,19 @@ impl Variant {
     }
 
     pub fn eval(&self, helper: &HelperSpec, args: &Args) -> Option<Outcome> {
-        let call = self.helpers[helpers::index(helper)]?;
-        let raw = ffi::ld_args {
-            a: args.a,
-            b: args.b,
-            page: ffi::ld_page_spec {
-                pfn: args.page.pfn,
-                device_private: args.page.device_private.into(),
-                anon: args.page.anon.into(),
-                locked: args.page.locked.into(),
-            },
-            arch_knobs: args.knobs.arch,
-            swap_migration_ad_supported: args.knobs.swap_migration_ad_supported.into(),
+        let r = match self.helpers[helpers::index(helper)]? {
+            Wrapper::Linked(call) => linked_call(call, args),
+            Wrapper::Evaluator { variant, helper } => evaluator::eval(evaluator::Call {
+                variant,
+                helper,
+                args: *args,
+            }),
         };
-        // SAFETY: every wrapper reads only the argument block and thread-local state.
-        let r = unsafe { call(&raw) };
         let value = match helper.sig {
             Sig::EntryToSoftleafType => self.softleaf_index(r.value),
             _ => r.value,
         };
-        Some(Outcome {
-            value,
-            warned: r.warned != 0,
-            bugged: r.bugged != 0,
-        })
+        Some(Outcome { value, ..r })
     }
 
     /// Maps a C enumerator value to the model's index by name.
@@ -192,5 +184,73 @@ impl Variant {
     /// The C enumerators, in declaration order, with their values.
     pub fn softleaf_enumerators(&self) -> &[(u64, &'static str)] {
         &self.softleaf_types
+    }
+}
+
+/// A linked variant's helpers and enumerators, read from its C tables.
+fn linked_table(table: &'static ffi::ld_variant) -> TableContents {
+    let mut helpers = Vec::new();
+    let mut p = table.helpers;
+    // SAFETY: both tables end with a NULL-name sentinel (see csrc/leafdiff.h).
+    unsafe {
+        while !(*p).name.is_null() {
+            if let Some(call) = (*p).call {
+                helpers.push((static_str((*p).name), Wrapper::Linked(call)));
+            }
+            p = p.add(1);
+        }
+    }
+    let mut softleaf_types = Vec::new();
+    let mut e = table.softleaf_types;
+    unsafe {
+        while !(*e).name.is_null() {
+            softleaf_types.push(((*e).value, static_str((*e).name)));
+            e = e.add(1);
+        }
+    }
+    (helpers, softleaf_types)
+}
+
+/// An evaluator variant's helpers and enumerators, as the evaluator lists
+/// them: leaked once per variant, as the linked tables' strings are static.
+fn evaluator_table(variant: u32) -> TableContents {
+    let d = evaluator::describe(variant);
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let helpers = (0u32..)
+        .zip(d.helpers)
+        .map(|(helper, name)| (leak(name), Wrapper::Evaluator { variant, helper }))
+        .collect();
+    let softleaf_types = d
+        .softleaf_types
+        .into_iter()
+        .map(|(value, name)| (value, leak(name)))
+        .collect();
+    (helpers, softleaf_types)
+}
+
+type TableContents = (Vec<(&'static str, Wrapper)>, Vec<(u64, &'static str)>);
+
+fn linked_call(
+    call: unsafe extern "C" fn(*const ffi::ld_args) -> ffi::ld_result,
+    args: &Args,
+) -> Outcome {
+    let raw = ffi::ld_args {
+        a: args.a,
+        b: args.b,
+        page: ffi::ld_page_spec {
+            pfn: args.page.pfn,
+            device_private: args.page.device_private.into(),
+            anon: args.page.anon.into(),
+            locked: args.page.locked.into(),
+        },
+        arch_knobs: args.knobs.arch,
+        swap_migration_ad_supported: args.knobs.swap_migration_ad_supported.into(),
+    };
+    // SAFETY: every wrapper reads only the argument block and thread-local state.
+    let r = unsafe { call(&raw) };
+    Outcome {
+        value: r.value,
+        warned: r.warned != 0,
+        bugged: r.bugged != 0,
     }
 }

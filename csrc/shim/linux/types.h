@@ -16,7 +16,13 @@ typedef uint64_t __u64;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef unsigned long pgoff_t;
+/* As the kernel's Kconfig has it: 64 bits on a 64-bit arch and with PAE
+ * or LPAE (kernel/src/arch/ defines CONFIG_PHYS_ADDR_T_64BIT), else 32. */
+#if defined(CONFIG_64BIT) || defined(CONFIG_PHYS_ADDR_T_64BIT)
 typedef uint64_t phys_addr_t;
+#else
+typedef uint32_t phys_addr_t;
+#endif
 
 /* As the arch's compiler has it (-m32 for a 32-bit arch). */
 #define BITS_PER_LONG (__SIZEOF_LONG__ * 8)

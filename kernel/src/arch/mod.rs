@@ -7,7 +7,9 @@
 //! entry in [`ALL`], and its shims under `csrc/shim/<arch>/`.
 
 pub mod alpha;
+pub mod arm;
 pub mod arm64;
+pub mod i386;
 pub mod loongarch64;
 pub mod parisc64;
 pub mod ppc64;
@@ -71,6 +73,10 @@ pub const ALL: &[&Arch] = &[
     &alpha::ALPHA,
     &parisc64::PARISC64,
     &ppc64::PPC64,
+    &i386::I386,
+    &i386::I386_PAE,
+    &arm::ARM,
+    &arm::ARM_LPAE,
 ];
 
 impl Arch {
@@ -80,6 +86,11 @@ impl Arch {
 
     pub fn by_id(id: u8) -> Option<&'static Arch> {
         ALL.iter().copied().find(|a| a.id == id)
+    }
+
+    /// The bits of an `unsigned long` (an entry, an offset) on this arch.
+    pub fn word_mask(&self) -> u64 {
+        u64::MAX >> (64 - self.word_bits)
     }
 
     /// Whether this arch's Kconfig lets `option` be on.
