@@ -635,17 +635,7 @@ fn one_planted_bug_per_arch_family_is_found_on_its_arch() {
         let tmp = tempfile::tempdir().unwrap();
         let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
         assert_eq!(code, 1, "{report:#}");
-        let on = |helper: &str, property: &str| -> Vec<String> {
-            let mut arches: Vec<String> = findings(&report)
-                .iter()
-                .filter(|f| f["helper"] == helper && f["property"] == property)
-                .flat_map(|f| strings(&f["seen_in"]))
-                .map(|v| v.split(':').nth(1).unwrap().to_string())
-                .collect();
-            arches.sort();
-            arches.dedup();
-            arches
-        };
+        let on = |helper: &str, property: &str| arches_showing(&report, helper, property);
         // arm64: the uffd-wp flag on the offset's first bit, which
         // pte_swp_clear_flags() then clears from every odd offset.
         // loongarch: the offset shifted onto the exclusive bit, likewise.
@@ -694,6 +684,80 @@ fn one_planted_bug_per_arch_family_is_found_on_its_arch() {
         }
     })
     .unwrap_or_else(|e| panic!("building the arch fixture failed:\n{e}"));
+}
+
+/// The 32-bit encodings (compiled with -m32, run in the evaluator) each
+/// with a planted bug (tests/fixtures/arch-families-32.patch): each is found
+/// on its arch alone, and each round trip's KUnit reproducer, compiled as
+/// its `--c` reproducer says (-m32) with the userspace stand-in, fails on
+/// the bug. (It replays the buggy encoder's PTE, which the clean kernel
+/// does not decode to the entry either: passing without the bug needs a
+/// reproducer that calls the encoder too.)
+#[test]
+fn one_planted_bug_per_32_bit_encoding_is_found_on_its_arch() {
+    let arches = "i386,i386-pae,arm";
+    let tmp = tempfile::tempdir().unwrap();
+    try_build(
+        None,
+        &["arch-families-32.patch"],
+        false,
+        Some(arches),
+        |b| {
+            let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
+            assert_eq!(code, 1, "{report:#}");
+            // i386: the offset shifted onto _PAGE_PROTNONE, so an odd offset's
+            // swap PTE reads as present and does not decode back; arm: the
+            // exclusive flag on the offset's first bit, which decoding clears.
+            assert_eq!(
+                arches_showing(
+                    &report,
+                    "softleaf_from_pte",
+                    "softleaf_from_pte-inverts-softleaf_to_pte"
+                ),
+                ["arm", "i386"],
+                "{report:#}"
+            );
+            // i386-pae: the type mask one bit short.
+            assert_eq!(
+                arches_showing(&report, "__swp_entry", "arch-holds-every-swap-type"),
+                ["i386-pae"],
+                "{report:#}"
+            );
+            let causes = report["causes"].as_array().unwrap();
+            assert_eq!(causes.len(), 3, "{report:#}");
+            // The round trips' reproducers: a call and the entry it should
+            // give back. (A capacity's would need the model's codec.)
+            let round_trips: Vec<&Value> = causes
+                .iter()
+                .map(|c| &report["findings"][c["finding"].as_u64().unwrap() as usize])
+                .filter(|f| f["property"] == "softleaf_from_pte-inverts-softleaf_to_pte")
+                .collect();
+            assert_eq!(round_trips.len(), 2, "{report:#}");
+            for f in round_trips {
+                let repro = PathBuf::from(f["reproducer"].as_str().unwrap());
+                let (_, kunit) = b.repro(&repro, &["--kunit"]);
+                let (_, c_program) = b.repro(&repro, &["--c"]);
+                assert!(c_program.contains(" *   cc -m32 -O2 "), "{c_program}");
+                let dir = tempfile::tempdir().unwrap();
+                let (code, out) = run_kunit(&kunit, &c_program, dir.path(), &[]);
+                assert_eq!(code, 1, "passes on the buggy kernel:\n{out}\n{kunit}");
+            }
+        },
+    )
+    .unwrap_or_else(|e| panic!("building the 32-bit arch fixture failed:\n{e}"));
+}
+
+/// The arches (from `k<N>:<arch>:<config>` labels) on which `helper` breaks `property`.
+fn arches_showing(report: &Value, helper: &str, property: &str) -> Vec<String> {
+    let mut arches: Vec<String> = findings(report)
+        .iter()
+        .filter(|f| f["helper"] == helper && f["property"] == property)
+        .flat_map(|f| strings(&f["seen_in"]))
+        .map(|v| v.split(':').nth(1).unwrap().to_string())
+        .collect();
+    arches.sort();
+    arches.dedup();
+    arches
 }
 
 #[test]

@@ -53,6 +53,8 @@ pub enum FindingKind {
         detail: String,
         /// The call of the breaking helper that shows it, for reproducers.
         call: Box<Case>,
+        /// What that call should answer, where the property says.
+        expected: Option<u64>,
     },
 }
 
@@ -311,6 +313,7 @@ impl Engine {
                         property: v.property,
                         detail: v.detail,
                         call: Box::new(call),
+                        expected: v.expected,
                     },
                     helper,
                     case: case.clone(),

@@ -18,6 +18,10 @@ pub struct Violation {
     /// The argument of `helper` that shows the violation: the call a
     /// reproducer makes.
     pub arg: u64,
+    /// What that call should answer, where the property says (a round
+    /// trip's entry): a reproducer's expectation on an arch the model has
+    /// no codec for.
+    pub expected: Option<u64>,
     pub detail: String,
 }
 
@@ -317,6 +321,7 @@ fn violation(
         helper,
         entry,
         arg,
+        expected: None,
         detail,
     }
 }
@@ -542,12 +547,15 @@ fn page_table(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Viol
         return;
     };
     if back != e {
-        out.push(violation(
-            "softleaf_from_pte-inverts-softleaf_to_pte",
-            (from_pte, pte),
-            e,
-            format!("{to_pte}({e:#x}) = {pte:#x}, softleaf_from_pte() of it = {back:#x}"),
-        ));
+        out.push(Violation {
+            expected: Some(e),
+            ..violation(
+                "softleaf_from_pte-inverts-softleaf_to_pte",
+                (from_pte, pte),
+                e,
+                format!("{to_pte}({e:#x}) = {pte:#x}, softleaf_from_pte() of it = {back:#x}"),
+            )
+        });
         return;
     }
     for test in [h.pte_present, h.pte_none].into_iter().flatten() {

@@ -86,9 +86,12 @@ fn c_arguments(case: &Case, names: &TypeNames) -> (Vec<String>, String) {
     };
     match case.helper.sig {
         Sig::Const | Sig::VoidToEntry | Sig::VoidToBool => (vec![], String::new()),
-        Sig::TypeOffsetToEntry => (vec![], format!("{}, {:#x}UL", names.c_name(a), case.args.b)),
-        Sig::WordToEntry | Sig::WordToPte => (vec![], format!("{a:#x}UL")),
-        Sig::RadixToEntry => (vec![], format!("(void *){a:#x}UL")),
+        Sig::TypeOffsetToEntry => (
+            vec![],
+            format!("{}, {:#x}ULL", names.c_name(a), case.args.b),
+        ),
+        Sig::WordToEntry | Sig::WordToPte => (vec![], format!("{a:#x}ULL")),
+        Sig::RadixToEntry => (vec![], format!("(void *){a:#x}ULL")),
         Sig::PageToEntry | Sig::EntryToPage => (
             vec![format!(
                 "/* needs a page: pfn {:#x}, device_private={}, anon={}, locked={} */",
@@ -104,18 +107,18 @@ fn c_arguments(case: &Case, names: &TypeNames) -> (Vec<String>, String) {
             },
         ),
         Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool => (
-            vec![format!("const {pte_t}_t {pte_t} = __{pte_t}({a:#x}UL);")],
+            vec![format!("const {pte_t}_t {pte_t} = __{pte_t}({a:#x}ULL);")],
             pte_t.into(),
         ),
         _ => (
             vec![match entry_type_macro(case, names) {
                 // By name: type numbers move with the config and with patches.
                 Some(ty) => format!(
-                    "const swp_entry_t entry = swp_entry({ty}, {:#x}UL);",
+                    "const swp_entry_t entry = swp_entry({ty}, {:#x}ULL);",
                     names.split(a).1
                 ),
                 None => format!(
-                    "const swp_entry_t entry = {{ .val = {a:#x}UL }}; /* {} */",
+                    "const swp_entry_t entry = {{ .val = {a:#x}ULL }}; /* {} */",
                     names.entry(a)
                 ),
             }],
@@ -152,7 +155,7 @@ fn c_check(case: &Case, model: &Outcome) -> (String, String) {
         ),
         Sig::EntryToPage => (
             format!("page_to_pfn({call})"),
-            format!("{:#x}UL", model.value),
+            format!("{:#x}ULL", model.value),
         ),
         Sig::TypeOffsetToEntry
         | Sig::WordToEntry
@@ -160,18 +163,18 @@ fn c_check(case: &Case, model: &Outcome) -> (String, String) {
         | Sig::PageToEntry
         | Sig::EntryToEntry
         | Sig::RadixToEntry
-        | Sig::PteToEntry => (format!("{call}.val"), format!("{:#x}UL", model.value)),
+        | Sig::PteToEntry => (format!("{call}.val"), format!("{:#x}ULL", model.value)),
         Sig::EntryToPte | Sig::WordToPte | Sig::PteToPte => {
             let val = if case.helper.name.contains("pmd") {
                 "pmd_val"
             } else {
                 "pte_val"
             };
-            (format!("{val}({call})"), format!("{:#x}UL", model.value))
+            (format!("{val}({call})"), format!("{:#x}ULL", model.value))
         }
         _ => (
             format!("(unsigned long)({call})"),
-            format!("{:#x}UL", model.value),
+            format!("{:#x}ULL", model.value),
         ),
     }
 }
@@ -194,8 +197,8 @@ fn kernel_line(v: &Variant) -> String {
 }
 
 /// The call a reproducer makes and what it should answer (the model's
-/// answer): the case itself for a divergence, the breaking helper's call for
-/// a property.
+/// answer, else what the property says): the case itself for a divergence,
+/// the breaking helper's call for a property.
 fn call_and_expected(
     engine: &Engine,
     variant: usize,
@@ -204,9 +207,13 @@ fn call_and_expected(
 ) -> (Case, Outcome) {
     match kind {
         FindingKind::Divergence { model, .. } => (case.clone(), *model),
-        FindingKind::Property { call, .. } => {
+        FindingKind::Property { call, expected, .. } => {
             let model = engine.model(variant).eval(call.helper, &call.args);
-            ((**call).clone(), model.unwrap_or_default())
+            let stated = expected.map(|value| Outcome {
+                value,
+                ..Outcome::default()
+            });
+            ((**call).clone(), model.or(stated).unwrap_or_default())
         }
     }
 }
@@ -489,11 +496,19 @@ pub fn c_program(
         ..
     } = Check::of(engine, variant, case, kind);
     let case = &case;
-    let defines: Vec<String> = v
-        .config
-        .defines(v.arch())
-        .iter()
-        .map(|(n, val)| format!("-D{n}={val}"))
+    // As build.rs compiles the variant: -m32 for a 32-bit arch, the arch's
+    // own flags, the config's defines.
+    let word = (v.arch().word_bits == 32).then(|| "-m32".to_string());
+    let flags: Vec<String> = word
+        .into_iter()
+        .chain(["-O2".to_string()])
+        .chain(v.arch().cflags.iter().map(|f| f.to_string()))
+        .chain(
+            v.config
+                .defines(v.arch())
+                .iter()
+                .map(|(n, val)| format!("-D{n}={val}")),
+        )
         .collect();
     let include = v.kernel().include_dir;
     let arch = v.arch().shims;
@@ -504,9 +519,9 @@ pub fn c_program(
         other => other.to_string(),
     };
     let mut s = format!(
-        "/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Build against the headers leafdiff extracted ({arch}), with leafdiff's shims:\n *   cc -O2 {} -I{csrc}/shim/{arch} -I{csrc}/shim -I{csrc} -I{include} repro.c {csrc}/runtime.c -o repro && ./repro\n */\n#include <stdio.h>\n#include \"leafdiff.h\"\n{}\nint main(void)\n{{\n\tconst ld_args args = {{ .a = {:#x}UL, .b = {:#x}UL, .page = {{ .pfn = {:#x}UL, .device_private = {}, .anon = {}, .locked = {} }}, .arch_knobs = {}, .swap_migration_ad_supported = {} }};\n\tunsigned long got, want = {want_c};\n\n\tld_call_begin(&args);\n",
+        "/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Build against the headers leafdiff extracted ({arch}), with leafdiff's shims:\n *   cc {} -I{csrc}/shim/{arch} -I{csrc}/shim -I{csrc} -I{include} repro.c {csrc}/runtime.c -o repro && ./repro\n */\n#include <stdio.h>\n#include \"leafdiff.h\"\n{}\nint main(void)\n{{\n\tconst ld_args args = {{ .a = {:#x}ULL, .b = {:#x}ULL, .page = {{ .pfn = {:#x}ULL, .device_private = {}, .anon = {}, .locked = {} }}, .arch_knobs = {}, .swap_migration_ad_supported = {} }};\n\tunsigned long long got, want = {want_c};\n\n\tld_call_begin(&args);\n",
         kernel_line(v),
-        defines.join(" "),
+        flags.join(" "),
         api_includes(v.kernel()),
         case.args.a, case.args.b, case.args.page.pfn,
         case.args.page.device_private as u8, case.args.page.anon as u8, case.args.page.locked as u8,
@@ -519,7 +534,7 @@ pub fn c_program(
         s.push_str(&format!("\t{line}\n"));
     }
     s.push_str(&format!(
-        "\tgot = (unsigned long)({expr});\n\tprintf(\"%s: got %#lx, expected %#lx%s\\n\", \"{}\", got, want, ld_state.warned ? \" (VM_WARN_ON_ONCE fired)\" : \"\");\n\treturn got != want;\n}}\n",
+        "\tgot = (unsigned long long)({expr});\n\tprintf(\"%s: got %#llx, expected %#llx%s\\n\", \"{}\", got, want, ld_state.warned ? \" (VM_WARN_ON_ONCE fired)\" : \"\");\n\treturn got != want;\n}}\n",
         case.helper.name
     ));
     s
