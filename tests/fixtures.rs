@@ -688,16 +688,15 @@ fn one_planted_bug_per_arch_family_is_found_on_its_arch() {
 
 /// The 32-bit encodings (compiled with -m32, run in the evaluator) each
 /// with a planted bug (tests/fixtures/arch-families-32.patch): each is found
-/// on its arch alone, and each round trip's KUnit reproducer, compiled as
-/// its `--c` reproducer says (-m32) with the userspace stand-in, fails on
-/// the bug. (It replays the buggy encoder's PTE, which the clean kernel
-/// does not decode to the entry either: passing without the bug needs a
-/// reproducer that calls the encoder too.)
+/// on its arch alone, and each round trip's KUnit reproducer (which makes
+/// the PTE with the kernel's encoder and decodes it), compiled as its `--c`
+/// reproducer says (-m32) with the userspace stand-in, fails on the bug and
+/// passes on the same headers without it.
 #[test]
-fn one_planted_bug_per_32_bit_encoding_is_found_on_its_arch() {
+fn one_planted_bug_per_32_bit_encoding_is_found_and_reproduced() {
     let arches = "i386,i386-pae,arm";
     let tmp = tempfile::tempdir().unwrap();
-    try_build(
+    let reproducers = try_build(
         None,
         &["arch-families-32.patch"],
         false,
@@ -733,18 +732,36 @@ fn one_planted_bug_per_32_bit_encoding_is_found_on_its_arch() {
                 .filter(|f| f["property"] == "softleaf_from_pte-inverts-softleaf_to_pte")
                 .collect();
             assert_eq!(round_trips.len(), 2, "{report:#}");
-            for f in round_trips {
-                let repro = PathBuf::from(f["reproducer"].as_str().unwrap());
-                let (_, kunit) = b.repro(&repro, &["--kunit"]);
-                let (_, c_program) = b.repro(&repro, &["--c"]);
-                assert!(c_program.contains(" *   cc -m32 -O2 "), "{c_program}");
-                let dir = tempfile::tempdir().unwrap();
-                let (code, out) = run_kunit(&kunit, &c_program, dir.path(), &[]);
-                assert_eq!(code, 1, "passes on the buggy kernel:\n{out}\n{kunit}");
-            }
+            round_trips
+                .into_iter()
+                .map(|f| {
+                    let repro = PathBuf::from(f["reproducer"].as_str().unwrap());
+                    let (_, kunit) = b.repro(&repro, &["--kunit"]);
+                    assert!(
+                        kunit.contains("softleaf_from_pte(softleaf_to_pte(")
+                            || kunit.contains("= softleaf_to_pte(entry);"),
+                        "{kunit}"
+                    );
+                    let (_, c_program) = b.repro(&repro, &["--c"]);
+                    assert!(c_program.contains(" *   cc -m32 -O2 "), "{c_program}");
+                    let dir = tempfile::tempdir().unwrap();
+                    let (code, out) = run_kunit(&kunit, &c_program, dir.path(), &[]);
+                    assert_eq!(code, 1, "passes on the buggy kernel:\n{out}\n{kunit}");
+                    (kunit, c_program)
+                })
+                .collect::<Vec<_>>()
         },
     )
     .unwrap_or_else(|e| panic!("building the 32-bit arch fixture failed:\n{e}"));
+    // The same include paths, now holding the headers without the bug.
+    try_build(None, &[], false, Some(arches), |_| {
+        for (kunit, c_program) in &reproducers {
+            let dir = tempfile::tempdir().unwrap();
+            let (code, out) = run_kunit(kunit, c_program, dir.path(), &[]);
+            assert_eq!(code, 0, "fails without the bug:\n{out}\n{kunit}");
+        }
+    })
+    .unwrap_or_else(|e| panic!("building the clean 32-bit arches failed:\n{e}"));
 }
 
 /// The arches (from `k<N>:<arch>:<config>` labels) on which `helper` breaks `property`.

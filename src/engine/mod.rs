@@ -55,6 +55,9 @@ pub enum FindingKind {
         call: Box<Case>,
         /// What that call should answer, where the property says.
         expected: Option<u64>,
+        /// The call whose answer is `call`'s argument, where a reproducer
+        /// must make it (a round trip's encoder).
+        arg_from: Option<Box<Case>>,
     },
 }
 
@@ -314,6 +317,9 @@ impl Engine {
                         detail: v.detail,
                         call: Box::new(call),
                         expected: v.expected,
+                        arg_from: v
+                            .arg_from
+                            .map(|(helper, a)| Box::new(Case::call(&case, helper, a))),
                     },
                     helper,
                     case: case.clone(),

@@ -22,6 +22,9 @@ pub struct Violation {
     /// trip's entry): a reproducer's expectation on an arch the model has
     /// no codec for.
     pub expected: Option<u64>,
+    /// The call whose answer is `arg`, where a reproducer must make it
+    /// rather than replay its answer (a round trip's encoder).
+    pub arg_from: Option<(&'static HelperSpec, u64)>,
     pub detail: String,
 }
 
@@ -322,6 +325,7 @@ fn violation(
         entry,
         arg,
         expected: None,
+        arg_from: None,
         detail,
     }
 }
@@ -528,10 +532,10 @@ fn arch_holds(h: &Helpers, v: &Variant, e: u64, knobs: Knobs) -> bool {
 }
 
 /// The swap PTE of `e`, and the helper that made it.
-fn swap_pte(h: &Helpers, v: &Variant, e: u64, knobs: Knobs) -> Option<(&'static str, u64)> {
+fn swap_pte(h: &Helpers, v: &Variant, e: u64, knobs: Knobs) -> Option<(&'static HelperSpec, u64)> {
     [h.softleaf_to_pte, h.swp_entry_to_pte]
         .into_iter()
-        .find_map(|to| Some((to?.name, ask(v, to, e, knobs)?)))
+        .find_map(|to| Some((to?, ask(v, to, e, knobs)?)))
 }
 
 fn page_table(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Violation>) {
@@ -549,11 +553,15 @@ fn page_table(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Viol
     if back != e {
         out.push(Violation {
             expected: Some(e),
+            arg_from: Some((to_pte, e)),
             ..violation(
                 "softleaf_from_pte-inverts-softleaf_to_pte",
                 (from_pte, pte),
                 e,
-                format!("{to_pte}({e:#x}) = {pte:#x}, softleaf_from_pte() of it = {back:#x}"),
+                format!(
+                    "{}({e:#x}) = {pte:#x}, softleaf_from_pte() of it = {back:#x}",
+                    to_pte.name
+                ),
             )
         });
         return;
@@ -591,7 +599,10 @@ fn page_table(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<Viol
                 "fresh-swap-pte-has-no-flags",
                 (test, pte),
                 e,
-                format!("{}({pte:#x}) holds on a PTE made by {to_pte}()", test.name),
+                format!(
+                    "{}({pte:#x}) holds on a PTE made by {}()",
+                    test.name, to_pte.name
+                ),
             ));
         }
         if changed != 0 {

@@ -127,6 +127,18 @@ fn c_arguments(case: &Case, names: &TypeNames) -> (Vec<String>, String) {
     }
 }
 
+/// The setup of a call whose page-table argument another call makes: that
+/// call's own setup, then the argument as its answer (`pte = softleaf_to_pte(entry)`).
+fn made_argument(case: &Case, from: &Case, names: &TypeNames) -> (Vec<String>, String) {
+    let (mut setup, from_arg) = c_arguments(from, names);
+    let (_, arg) = c_arguments(case, names);
+    setup.push(format!(
+        "const {arg}_t {arg} = {}({from_arg});",
+        from.helper.name
+    ));
+    (setup, arg)
+}
+
 /// The `SWP_*` macro naming the type of the case's entry argument, if any.
 fn entry_type_macro(case: &Case, names: &TypeNames) -> Option<String> {
     let takes_entry = case.helper.sig.takes_entry();
@@ -233,7 +245,13 @@ impl Check {
     fn of(engine: &Engine, variant: usize, case: &Case, kind: &FindingKind) -> Check {
         let names = TypeNames::of(engine.variants[variant], case.args.knobs);
         let (case, model) = call_and_expected(engine, variant, case, kind);
-        let (setup, _) = c_arguments(&case, &names);
+        let (setup, _) = match kind {
+            FindingKind::Property {
+                arg_from: Some(from),
+                ..
+            } => made_argument(&case, from, &names),
+            _ => c_arguments(&case, &names),
+        };
         let (expr, want) = c_check(&case, &model);
         Check {
             case,
