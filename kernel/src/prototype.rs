@@ -119,7 +119,10 @@ pub fn of_function(def: &Definition) -> Result<Prototype, Uncallable> {
     if def.kind != Kind::Function {
         return Err(Uncallable::Macro);
     }
-    let header = def.text.split('{').next().unwrap_or(&def.text);
+    let header = def
+        .pasted_header
+        .as_deref()
+        .unwrap_or_else(|| def.text.split('{').next().unwrap_or(&def.text));
     let (before, params) = split_header(header, &def.name).ok_or(Uncallable::Macro)?;
     let result_type = c_type(before, false);
     let result = kind_of(&result_type).ok_or_else(|| Uncallable::Result(result_type.clone()))?;

@@ -184,6 +184,8 @@ struct Helpers {
     arch_entry: Option<&'static HelperSpec>,
     arch_type: Option<&'static HelperSpec>,
     arch_offset: Option<&'static HelperSpec>,
+    arch_entry_to_pte: Option<&'static HelperSpec>,
+    arch_pte_to_entry: Option<&'static HelperSpec>,
     max_swapfiles_shift: Option<&'static HelperSpec>,
     swp_pfn_bits: Option<&'static HelperSpec>,
     max_physmem_bits: Option<&'static HelperSpec>,
@@ -263,6 +265,8 @@ fn helpers() -> &'static Helpers {
             arch_entry: spec("__swp_entry"),
             arch_type: spec("__swp_type"),
             arch_offset: spec("__swp_offset"),
+            arch_entry_to_pte: spec("__swp_entry_to_pte"),
+            arch_pte_to_entry: spec("__pte_to_swp_entry"),
             max_swapfiles_shift: spec("MAX_SWAPFILES_SHIFT"),
             swp_pfn_bits: spec("SWP_PFN_BITS"),
             max_physmem_bits: spec("MAX_PHYSMEM_BITS"),
@@ -439,13 +443,17 @@ fn classification(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<
 /// through its own codec, the way the kernel finds its largest swap
 /// offset: the most of each field `__swp_entry` keeps.
 fn arch_capacity(h: &Helpers, v: &Variant, knobs: Knobs) -> Option<(u32, u32)> {
-    // What the arch's own `__swp_*` pair keeps comes first: a stated
+    // What the arch's own `__swp_*` helpers keep, through the PTE and back
+    // as the kernel sizes swap devices, comes first: a stated
     // SWP_OFFSET_SHIFT describes the PTE, which on PAE is wider than the
-    // `unsigned long` entry the offset passes through.
+    // `unsigned long` entry the offset passes through, and sh and ppc32
+    // shift the entry on its way into the PTE.
     let measured = (|| {
         let kept = |t: u64, o: u64, field: Option<&'static HelperSpec>| {
             let entry = ask_pair(v, h.arch_entry, t, o, knobs)?;
-            ask(v, field, entry, knobs)
+            let pte = ask(v, h.arch_entry_to_pte, entry, knobs)?;
+            let back = ask(v, h.arch_pte_to_entry, pte, knobs)?;
+            ask(v, field, back, knobs)
         };
         let types = kept(u64::MAX, 0, h.arch_type)?;
         let offsets = kept(0, u64::MAX, h.arch_offset)?;

@@ -11,10 +11,13 @@ pub mod arm;
 pub mod arm64;
 pub mod i386;
 pub mod loongarch64;
+pub mod m68k;
 pub mod parisc64;
+pub mod ppc32;
 pub mod ppc64;
 pub mod riscv64;
 pub mod s390;
+pub mod sh;
 pub mod x86_64;
 
 use crate::config::ConfigOption;
@@ -77,6 +80,9 @@ pub const ALL: &[&Arch] = &[
     &i386::I386_PAE,
     &arm::ARM,
     &arm::ARM_LPAE,
+    &m68k::M68K,
+    &sh::SH,
+    &ppc32::PPC32,
 ];
 
 impl Arch {

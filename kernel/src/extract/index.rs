@@ -33,6 +33,9 @@ pub struct Definition {
     /// Identifiers the definition (or its condition) mentions, minus its own
     /// name and macro parameters.
     pub refs: BTreeSet<String>,
+    /// A macro-generated function's header as the macro pastes it (its
+    /// `text` is the macro's invocation).
+    pub pasted_header: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -99,7 +102,9 @@ impl HeaderIndex {
                     let line = *text_start;
                     let stmt = std::mem::take(text);
                     pending = None;
-                    defs.extend(statement(&stmt, file, line, &frames));
+                    let def = statement(&stmt, file, line, &frames)
+                        .or_else(|| generated_function(&stmt, file, line, &frames, &defs));
+                    defs.extend(def);
                 }
                 continue;
             }
@@ -110,7 +115,9 @@ impl HeaderIndex {
                 None => {
                     let depth = brace_delta(&l.text);
                     if statement_complete(&l.text, depth) {
-                        defs.extend(statement(&l.text, file, l.line, &frames));
+                        let def = statement(&l.text, file, l.line, &frames)
+                            .or_else(|| generated_function(&l.text, file, l.line, &frames, &defs));
+                        defs.extend(def);
                     } else {
                         pending = Some((l.line, l.text.clone(), depth));
                     }
@@ -238,6 +245,7 @@ fn macro_definition(arg: &str, file: &str, line: usize, frames: &[Frame]) -> Def
         file: file.into(),
         line,
         refs,
+        pasted_header: None,
     }
 }
 
@@ -298,7 +306,93 @@ fn statement(stmt: &str, file: &str, line: usize, frames: &[Frame]) -> Option<De
         file: file.into(),
         line,
         refs,
+        pasted_header: None,
     })
+}
+
+/// A function a macro of the same file generates at top level, as sh's
+/// `PTE_BIT_FUNC(low, swp_mkexclusive, |= ...);` defines
+/// `pte_swp_mkexclusive`: named by pasting the invocation's arguments into
+/// the macro's function header. The invocation is its text; it refers to
+/// the macro, so the macro comes along.
+fn generated_function(
+    stmt: &str,
+    file: &str,
+    line: usize,
+    frames: &[Frame],
+    earlier: &[Definition],
+) -> Option<Definition> {
+    let t = stmt.trim().strip_suffix(';')?.trim_end();
+    let open = t.find('(')?;
+    let macro_name = t[..open].trim();
+    let args = split_arguments(t[open + 1..].strip_suffix(')')?);
+    let generator = earlier
+        .iter()
+        .rev()
+        .find(|d| d.name == macro_name && d.kind == Kind::Macro)?;
+    let after = generator.text.strip_prefix("#define ")?[macro_name.len()..].strip_prefix('(')?;
+    let close = after.find(')')?;
+    let params = identifiers(&after[..close]);
+    let body = &after[close + 1..];
+    if params.len() != args.len() || !body.contains('{') {
+        return None;
+    }
+    let pasted = paste(header(body), &params, &args);
+    let name = function_name(&pasted)?;
+    let cond = conditions(frames);
+    let refs = refs_of(stmt, &cond, &name, &[]);
+    Some(Definition {
+        name,
+        kind: Kind::Function,
+        text: stmt.to_string(),
+        cond,
+        file: file.into(),
+        line,
+        refs,
+        pasted_header: Some(pasted),
+    })
+}
+
+/// A macro's arguments, split at the commas outside parentheses.
+fn split_arguments(args: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in args.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(args[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(args[start..].trim());
+    out
+}
+
+/// `text` with each parameter replaced by its argument and `##` pasted.
+fn paste(text: &str, params: &[&str], args: &[&str]) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        out.push_str(&rest[..start]);
+        let word = &rest[start..];
+        let end = word
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .unwrap_or(word.len());
+        let ident = &word[..end];
+        out.push_str(
+            params
+                .iter()
+                .position(|p| *p == ident)
+                .map_or(ident, |i| args[i]),
+        );
+        rest = &word[end..];
+    }
+    out.push_str(rest);
+    out.split("##").map(str::trim).collect::<Vec<_>>().join("")
 }
 
 fn last_identifier(text: &str) -> Option<String> {
@@ -351,6 +445,26 @@ fn enumerators_of(stmt: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_macro_generated_function_is_indexed_under_its_pasted_name() {
+        let src = "#define BIT_FUNC(h,fn,op) \\\nstatic inline pte_t pte_##fn(pte_t pte) { pte.pte_##h op; return pte; }\n#ifdef CONFIG_X\nBIT_FUNC(low, swp_mkexclusive, |= _PAGE_SWP_EXCLUSIVE);\n#endif\nOTHER(a, b);\n";
+        let index = HeaderIndex::parse("x.h", src).unwrap();
+        let def = index.named("pte_swp_mkexclusive").next().expect("indexed");
+        assert_eq!(def.kind, Kind::Function);
+        assert_eq!(def.cond, ["(defined(CONFIG_X))"]);
+        assert!(
+            def.refs.contains("BIT_FUNC") && def.refs.contains("_PAGE_SWP_EXCLUSIVE"),
+            "{:?}",
+            def.refs
+        );
+        assert_eq!(
+            def.text.trim(),
+            "BIT_FUNC(low, swp_mkexclusive, |= _PAGE_SWP_EXCLUSIVE);"
+        );
+        // An invocation of a macro the file does not define generates nothing.
+        assert_eq!(index.defs.len(), 2, "{:?}", index.defs);
+    }
 
     const SRC: &str = r#"
 #ifndef _GUARD_H
