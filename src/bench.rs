@@ -8,14 +8,18 @@ use crate::call::Args;
 use crate::engine::case::{Case, Target, ARCH_X86_64, CASE_LEN, FORMAT_VERSION};
 use crate::engine::{properties, sweep, Checks, Engine};
 use crate::helpers::HelperSpec;
+use leafdiff_kernel::arch::Arch;
 use rand::{RngCore, SeedableRng};
 use std::time::{Duration, Instant};
+
+/// Cases run together per arch, as `check` runs them.
+const CHUNK: usize = 512;
 
 /// Inputs cycled through by every measurement: random argument bytes, each
 /// naming a helper of the target (a random id would only measure refusals).
 const INPUTS: usize = 4096;
 
-fn inputs(target: Target) -> Vec<[u8; CASE_LEN]> {
+fn inputs(target: Target, arch: u8) -> Vec<[u8; CASE_LEN]> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
     let helpers = target.helpers();
     (0..INPUTS)
@@ -24,7 +28,7 @@ fn inputs(target: Target) -> Vec<[u8; CASE_LEN]> {
             rng.fill_bytes(&mut bytes);
             let helper = helpers[rng.next_u32() as usize % helpers.len()];
             bytes[0] = FORMAT_VERSION;
-            bytes[1] = ARCH_X86_64;
+            bytes[1] = arch;
             // Any kernel, any config: what a fresh fuzzer input asks for.
             bytes[2..7].fill(0);
             bytes[7..11].copy_from_slice(&helper.id.to_be_bytes());
@@ -61,7 +65,7 @@ pub fn run(time: Duration) -> anyhow::Result<()> {
         time
     );
     for target in Target::ALL {
-        let inputs = inputs(target);
+        let inputs = inputs(target, ARCH_X86_64);
         let engine_rate = rate(time, &inputs, |b| {
             let _ = std::hint::black_box(Case::from_bytes(target, b).map(|c| engine.run(&c)));
         });
@@ -118,5 +122,53 @@ pub fn run(time: Duration) -> anyhow::Result<()> {
         n as f64 / secs,
         if complete { "complete" } else { "cut off" }
     );
+    per_arch(&engine, time);
     Ok(())
+}
+
+/// Cases per second on each arch, run in batches as `check` runs them (a
+/// 32-bit arch's calls go to the evaluator a batch at a time): the property
+/// checks every arch has, and the differential targets where the model has
+/// the arch's codec.
+fn per_arch(engine: &Engine, time: Duration) {
+    println!("per arch, cases/s as check runs them ({CHUNK} at a time):");
+    let mut arches: Vec<&'static Arch> = engine.variants.iter().map(|v| v.arch()).collect();
+    arches.dedup();
+    for arch in arches {
+        let modelled = engine
+            .variants
+            .iter()
+            .position(|v| v.arch() == arch)
+            .is_some_and(|v| engine.model(v).knows_arch());
+        let figures: Vec<String> = Target::ALL
+            .into_iter()
+            .filter(|&t| t == Target::Props || modelled)
+            .map(|target| {
+                let cases: Vec<Case> = inputs(target, arch.id)
+                    .iter()
+                    .filter_map(|b| Case::from_bytes(target, b).ok())
+                    .collect();
+                let chunks: Vec<&[Case]> = cases.chunks(CHUNK).collect();
+                let per_chunk = rate(time, &chunks, |c| {
+                    std::hint::black_box(engine.run_many(c));
+                });
+                format!("{} {:.0}", target.name(), per_chunk * CHUNK as f64)
+            })
+            .collect();
+        println!(
+            "  {:<12} {:>2}-bit{}  {}",
+            arch.name,
+            arch.word_bits,
+            if engine
+                .variants
+                .iter()
+                .any(|v| v.arch() == arch && v.in_evaluator())
+            {
+                ", evaluator"
+            } else {
+                ""
+            },
+            figures.join(", ")
+        );
+    }
 }

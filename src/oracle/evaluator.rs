@@ -36,6 +36,27 @@ pub struct Call {
     pub args: Args,
 }
 
+/// A call packed into four words: looked up on every call of a batched
+/// pass, so hashed and compared as plain integers.
+type CallKey = [u64; 4];
+
+impl Call {
+    fn key(&self) -> CallKey {
+        let a = &self.args;
+        let flags = u64::from(a.page.device_private)
+            | u64::from(a.page.anon) << 1
+            | u64::from(a.page.locked) << 2
+            | u64::from(a.knobs.swap_migration_ad_supported) << 3
+            | u64::from(a.knobs.arch) << 8;
+        [
+            a.a,
+            a.b,
+            a.page.pfn,
+            u64::from(self.variant) << 32 | u64::from(self.helper) << 16 | flags,
+        ]
+    }
+}
+
 /// What a variant of the evaluator holds: its helpers' names in table
 /// order, and its `enum softleaf_type` enumerators.
 pub struct Description {
@@ -171,7 +192,7 @@ fn outcome_of(r: &[u8]) -> Outcome {
 /// The calls a batch has answered, and those it still has to send.
 #[derive(Default)]
 struct Batch {
-    answered: FxHashMap<Call, Outcome>,
+    answered: FxHashMap<CallKey, Outcome>,
     unanswered: Vec<Call>,
 }
 
@@ -184,7 +205,7 @@ thread_local! {
 pub fn eval(call: Call) -> Outcome {
     let batched = BATCH.with_borrow_mut(|batch| {
         let batch = batch.as_mut()?;
-        Some(batch.answered.get(&call).copied().unwrap_or_else(|| {
+        Some(batch.answered.get(&call.key()).copied().unwrap_or_else(|| {
             batch.unanswered.push(call);
             Outcome::default()
         }))
@@ -222,7 +243,10 @@ pub fn batched<I, T>(items: &[I], mut work: impl FnMut(&I) -> T) -> Vec<T> {
             break;
         }
         let answers = answer_all(calls);
-        BATCH.with_borrow_mut(|b| b.as_mut().expect("open batch").answered.extend(answers));
+        BATCH.with_borrow_mut(|b| {
+            let answered = &mut b.as_mut().expect("open batch").answered;
+            answered.extend(answers.into_iter().map(|(c, o)| (c.key(), o)));
+        });
     }
     BATCH.set(None);
     // Past MAX_PASSES, what is left is asked call by call.
