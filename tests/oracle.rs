@@ -287,3 +287,66 @@ fn softleaf_types_are_read_by_name() {
     assert_eq!(names[0], "SOFTLEAF_NONE");
     assert!(names.contains(&"SOFTLEAF_MARKER"));
 }
+
+/// A 32-bit arch's `unsigned long` is 32 bits in its C: swp_entry() on i386
+/// loses type bits above bit 31 (SWP_TYPE_SHIFT is 31 - 5 = 26), and a
+/// PAE PTE keeps bits above 31. Worked out from swapops.h and the PAE
+/// layout comment in pgtable-3level.h.
+#[test]
+fn a_32_bit_arch_computes_in_32_bits() {
+    let on = |arch: &str| {
+        oracle::variants()
+            .iter()
+            .find(|v| v.kernel().tree == 0 && v.arch().name == arch && v.config.has(Swap))
+            .unwrap_or_else(|| panic!("no {arch} variant with SWAP"))
+    };
+    let i386 = on("i386");
+    assert!(i386.in_evaluator());
+    let entry = |v: &Variant, ty: u64, offset: u64| {
+        call(
+            v,
+            "swp_entry",
+            Args {
+                a: ty,
+                b: offset,
+                ..Args::default()
+            },
+        )
+        .unwrap()
+        .value
+    };
+    assert_eq!(entry(i386, 3, 0x10), 3 << 26 | 0x10);
+    // Past the 5-bit field, type 32 reaches bit 31 and type 64 bit 32,
+    // which an i386 unsigned long does not have.
+    assert_eq!(entry(i386, 32, 0x10), 1 << 31 | 0x10);
+    assert_eq!(entry(i386, 64, 0x10), 0x10);
+    // i386-pae stores the type in the PTE's top five bits (63-59).
+    let pae = on("i386-pae");
+    let pte = value(pae, "softleaf_to_pte", 3 << 26 | 0x10);
+    assert_eq!(pte >> 59, 3, "{pte:#x}");
+    assert_eq!(value(pae, "softleaf_from_pte", pte), 3 << 26 | 0x10);
+}
+
+/// Batched evaluation (the evaluator's replay) answers exactly what calls
+/// one at a time answer, on every 32-bit variant.
+#[test]
+fn batched_calls_answer_as_single_calls() {
+    let helper = lookup("softleaf_from_pte").unwrap();
+    let args: Vec<Args> = (0..300u64)
+        .map(|i| Args {
+            a: i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (i % 40),
+            ..Args::default()
+        })
+        .collect();
+    let variants: Vec<&Variant> = oracle::variants()
+        .iter()
+        .filter(|v| v.in_evaluator())
+        .collect();
+    assert!(variants.len() >= 7, "{} evaluator variants", variants.len());
+    for v in variants {
+        let single: Vec<_> = args.iter().map(|a| v.eval(helper, a)).collect();
+        let batched = oracle::evaluator::batched(&args, |a| v.eval(helper, a));
+        assert_eq!(single, batched, "{}", v.label());
+        assert!(single.iter().any(|o| o.is_some_and(|o| o.value != 0)));
+    }
+}
