@@ -20,8 +20,6 @@ use crate::model::Generation;
 use crate::oracle::Variant;
 use std::collections::{BTreeMap, BTreeSet};
 
-const SWP_TYPE_SHIFT: u32 = 58;
-
 #[derive(Debug, Default, serde::Serialize)]
 pub struct AcrossVersions {
     /// Kernel pairs compared.
@@ -69,9 +67,9 @@ impl AcrossVersions {
 
 /// The entry of the newer kernel's type table that means what `e` means on
 /// the older one; `None` when it has no such type.
-fn mapped(e: u64, old: &SwapTypes, new: &SwapTypes) -> Option<u64> {
-    let ty = e >> SWP_TYPE_SHIFT;
-    let offset = e & ((1 << SWP_TYPE_SHIFT) - 1);
+fn mapped(e: u64, type_shift: u32, old: &SwapTypes, new: &SwapTypes) -> Option<u64> {
+    let ty = e >> type_shift;
+    let offset = e & ((1 << type_shift) - 1);
     let swap_files = old.max_swapfiles.min(new.max_swapfiles);
     if e == 0 || ty < u64::from(swap_files) || ty >= u64::from(TYPE_NUMBERS) {
         // The none entry, a swap file on both, or a number no config defines.
@@ -81,7 +79,7 @@ fn mapped(e: u64, old: &SwapTypes, new: &SwapTypes) -> Option<u64> {
     let number = new
         .number(kind)
         .or_else(|| new.number(kind.merged_into()?))?;
-    Some(u64::from(number) << SWP_TYPE_SHIFT | offset)
+    Some(u64::from(number) << type_shift | offset)
 }
 
 /// The parts of two answers that differ; after a BUG only the BUG counts,
@@ -144,7 +142,7 @@ pub fn compare(engine: &Engine) -> AcrossVersions {
         }
     }
     report.pairs = pairs.len();
-    let entries = sweep::entries(&sweep::offsets());
+    let offsets = sweep::offsets();
     let first_of = |g: Generation| {
         (0..engine.variants.len())
             .find(|&i| generation(i) == g)
@@ -160,12 +158,14 @@ pub fn compare(engine: &Engine) -> AcrossVersions {
                 engine.model(new).swap_types(),
             );
             let (og, ng) = (generation(old), generation(new));
+            let entries = sweep::entries(&offsets, ov.arch());
+            let type_shift = sweep::type_shift(ov.arch());
             for lineage in LINEAGES {
                 let (Some(oh), Some(nh)) = (spelling(ov, lineage), spelling(nv, lineage)) else {
                     continue;
                 };
                 for &e in &entries {
-                    let Some(ne) = mapped(e, &ot, &nt) else {
+                    let Some(ne) = mapped(e, type_shift, &ot, &nt) else {
                         continue;
                     };
                     let at = |a| Args {
@@ -255,19 +255,39 @@ mod tests {
             types(Generation::Swapops),
             types(Generation::Softleaf),
         );
+        // x86_64's SWP_TYPE_SHIFT.
+        const SWP_TYPE_SHIFT: u32 = 58;
         let e = |t: u64| t << SWP_TYPE_SHIFT | 0x42;
         // Hwpoison: 22 on 6.1, 23 on 6.12, 24 on 7.2 (all options on).
-        assert_eq!(mapped(e(22), &six_one, &six_twelve), Some(e(23)));
-        assert_eq!(mapped(e(23), &six_twelve, &softleaf), Some(e(24)));
+        assert_eq!(
+            mapped(e(22), SWP_TYPE_SHIFT, &six_one, &six_twelve),
+            Some(e(23))
+        );
+        assert_eq!(
+            mapped(e(23), SWP_TYPE_SHIFT, &six_twelve, &softleaf),
+            Some(e(24))
+        );
         // 6.12's two device-exclusive types are 7.2's one.
-        assert_eq!(mapped(e(29), &six_twelve, &softleaf), Some(e(30)));
-        assert_eq!(mapped(e(30), &six_twelve, &softleaf), Some(e(30)));
+        assert_eq!(
+            mapped(e(29), SWP_TYPE_SHIFT, &six_twelve, &softleaf),
+            Some(e(30))
+        );
+        assert_eq!(
+            mapped(e(30), SWP_TYPE_SHIFT, &six_twelve, &softleaf),
+            Some(e(30))
+        );
         // 6.1's swapin error has no counterpart; swap files and unknown
         // numbers stay as they are.
-        assert_eq!(mapped(e(31), &six_one, &six_twelve), None);
-        assert_eq!(mapped(e(3), &six_one, &softleaf), Some(e(3)));
-        assert_eq!(mapped(e(40), &six_one, &softleaf), Some(e(40)));
-        assert_eq!(mapped(0, &six_one, &softleaf), Some(0));
+        assert_eq!(mapped(e(31), SWP_TYPE_SHIFT, &six_one, &six_twelve), None);
+        assert_eq!(
+            mapped(e(3), SWP_TYPE_SHIFT, &six_one, &softleaf),
+            Some(e(3))
+        );
+        assert_eq!(
+            mapped(e(40), SWP_TYPE_SHIFT, &six_one, &softleaf),
+            Some(e(40))
+        );
+        assert_eq!(mapped(0, SWP_TYPE_SHIFT, &six_one, &softleaf), Some(0));
     }
 
     #[test]

@@ -108,7 +108,6 @@ pub fn diff(engine: &Engine) -> Result<DiffReport, DiffError> {
     let mut report = DiffReport::default();
     let mut by_key: BTreeMap<(&'static str, String), Change> = BTreeMap::new();
     let offsets = sweep::offsets();
-    let entries = sweep::entries(&offsets);
     for &(p, b) in &pairs {
         let (pv, bv) = (engine.variants[p], engine.variants[b]);
         let kernels = (pv.kernel().title(), bv.kernel().title());
@@ -125,6 +124,7 @@ pub fn diff(engine: &Engine) -> Result<DiffReport, DiffError> {
                 push_once(&mut report.removed, h.name);
             }
         }
+        let entries = sweep::entries(&offsets, pv.arch());
         for knobs in sweep::knobs(pv.arch()) {
             compare_pair(
                 engine,

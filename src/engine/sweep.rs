@@ -10,7 +10,12 @@ use leafdiff_kernel::arch::Arch;
 
 /// Number of type numbers a 5-bit type field holds, plus one past it.
 const TYPES: u64 = 33;
-const TYPE_SHIFT: u32 = 58;
+
+/// swapops.h's SWP_TYPE_SHIFT: BITS_PER_XA_VALUE (an `unsigned long` less
+/// one bit) less MAX_SWAPFILES_SHIFT (5).
+pub fn type_shift(arch: &Arch) -> u32 {
+    arch.word_bits - 1 - 5
+}
 
 /// Offsets worth trying: the edges of every field a swap offset is cut into.
 pub fn offsets() -> Vec<u64> {
@@ -50,36 +55,47 @@ fn pte_offsets() -> Vec<u64> {
     ]
 }
 
-pub fn entries(offsets: &[u64]) -> Vec<u64> {
-    let mask = (1u64 << TYPE_SHIFT) - 1;
+/// Every type number with each offset, as an entry of `arch`'s width.
+pub fn entries(offsets: &[u64], arch: &Arch) -> Vec<u64> {
+    let shift = type_shift(arch);
+    let mask = (1u64 << shift) - 1;
     let mut v: Vec<u64> = (0..TYPES)
-        .flat_map(|t| offsets.iter().map(move |o| (t << TYPE_SHIFT) | (o & mask)))
+        .flat_map(|t| {
+            offsets
+                .iter()
+                .map(move |o| ((t << shift) | (o & mask)) & arch.word_mask())
+        })
         .collect();
-    v.push(u64::MAX);
+    v.push(arch.word_mask());
     v.sort_unstable();
     v.dedup();
     v
 }
 
-/// Bits of a non-present PTE worth flipping: the three swap flags, and the
-/// present, accessed, dirty, PSE and PROT_NONE bits.
-const PTE_BITS: &[u64] = &[
-    1 << 1,
-    1 << 2,
-    1 << 3,
-    1 << 0,
-    1 << 5,
-    1 << 6,
-    1 << 7,
-    1 << 8,
+/// The swap-PTE flag setters: each sets its own bit, wherever the arch has it.
+const FLAG_SETTERS: &[&str] = &[
+    "pte_swp_mkexclusive",
+    "pte_swp_mksoft_dirty",
+    "pte_swp_mkuffd_wp",
 ];
 
-fn flag_variants(pte: u64) -> Vec<u64> {
-    // Every subset of the three swap flags, then each other bit alone.
-    let mut v: Vec<u64> = (0..8u64)
-        .map(|s| pte | (s & 1) << 1 | (s & 2) << 1 | (s & 4) << 1)
+/// The low bits of a PTE, flipped one at a time: where the arches keep
+/// present, PROT_NONE, accessed, dirty, huge and valid bits.
+const LOW_BITS: u32 = 9;
+
+/// `pte` with every subset of the swap flags (`flags`, the bits the arch's
+/// own setters set), then with each low bit alone.
+fn flag_variants(pte: u64, flags: &[u64]) -> Vec<u64> {
+    let mut v: Vec<u64> = (0..1u64 << flags.len())
+        .map(|subset| {
+            flags
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| subset >> i & 1 != 0)
+                .fold(pte, |p, (_, f)| p | f)
+        })
         .collect();
-    v.extend(PTE_BITS[3..].iter().map(|b| pte | b));
+    v.extend((0..LOW_BITS).map(|b| pte | 1 << b));
     v
 }
 
@@ -127,20 +143,37 @@ pub fn ptes(engine: &Engine, variant: usize, knobs: Knobs) -> Vec<u64> {
     let to_pte = v
         .helper("swp_entry_to_pte")
         .or_else(|| v.helper("softleaf_to_pte"));
-    let mut words: Vec<u64> = entries(&pte_offsets())
+    let ask = |helper: &HelperSpec, a: u64| {
+        v.eval(
+            helper,
+            &Args {
+                a,
+                knobs,
+                ..Args::default()
+            },
+        )
+        .map(|o| o.value)
+    };
+    let made = |e: u64| -> Option<(u64, Vec<u64>)> {
+        let pte = ask(to_pte?, e)?;
+        let flags = FLAG_SETTERS
+            .iter()
+            .filter_map(|&name| ask(v.helper(name)?, pte))
+            .map(|marked| marked ^ pte)
+            .filter(|&bit| bit != 0)
+            .collect();
+        Some((pte, flags))
+    };
+    let entries = entries(&pte_offsets(), v.arch());
+    let made: Vec<Option<(u64, Vec<u64>)>> = if v.in_evaluator() {
+        crate::oracle::evaluator::batched(&entries, |&e| made(e))
+    } else {
+        entries.iter().map(|&e| made(e)).collect()
+    };
+    let mut words: Vec<u64> = made
         .into_iter()
-        .filter_map(|e| {
-            let to_pte = to_pte?;
-            v.eval(
-                to_pte,
-                &Args {
-                    a: e,
-                    knobs,
-                    ..Args::default()
-                },
-            )
-        })
-        .flat_map(|o| flag_variants(o.value))
+        .flatten()
+        .flat_map(|(pte, flags)| flag_variants(pte, &flags))
         .collect();
     words.extend([0, u64::MAX, 1, 1 << 8, 0x60]);
     words.sort_unstable();
@@ -236,7 +269,6 @@ fn case(
 /// Lazy: only one helper's arguments on one variant are held at a time.
 pub fn cases<'e>(engine: &'e Engine, targets: &'e [Target]) -> impl Iterator<Item = Case> + 'e {
     let offsets = offsets();
-    let entries = entries(&offsets);
     // The props target's case names a helper only to carry its arguments.
     let props = crate::helpers::lookup("softleaf_type")
         .or_else(|| crate::helpers::lookup("swp_type"))
@@ -251,14 +283,14 @@ pub fn cases<'e>(engine: &'e Engine, targets: &'e [Target]) -> impl Iterator<Ite
         let ptes: Vec<Vec<u64>> = (0..engine.variants.len())
             .map(|v| ptes(engine, v, knobs))
             .collect();
-        let (offsets, entries) = (offsets.clone(), entries.clone());
+        let offsets = offsets.clone();
         // The props target checks every entry against one swap PTE each.
         let helpers = targets.iter().flat_map(move |&target| match target {
             Target::Props => vec![(target, props)],
             _ => target.helpers().iter().map(|&h| (target, h)).collect(),
         });
         helpers.flat_map(move |(target, helper)| {
-            let (ptes, offsets, entries) = (ptes.clone(), offsets.clone(), entries.clone());
+            let (ptes, offsets) = (ptes.clone(), offsets.clone());
             (0..engine.variants.len())
                 .filter(move |&variant| {
                     let v = engine.variants[variant];
@@ -268,6 +300,7 @@ pub fn cases<'e>(engine: &'e Engine, targets: &'e [Target]) -> impl Iterator<Ite
                     v.has_spec(helper) && applies(knobs, v.arch()) && compared
                 })
                 .flat_map(move |variant| {
+                    let entries = entries(&offsets, engine.variants[variant].arch());
                     let args = if target == Target::Props {
                         entries
                             .iter()
@@ -311,18 +344,28 @@ mod tests {
     }
 
     #[test]
-    fn every_type_number_is_swept() {
-        let e = entries(&[0]);
+    fn every_type_number_is_swept_at_the_arch_s_type_shift() {
+        let e = entries(&[0], &leafdiff_kernel::arch::x86_64::X86_64);
         for t in 0..32u64 {
             assert!(e.contains(&(t << 58)));
         }
+        // 32 bits: SWP_TYPE_SHIFT is 31 - 5, and nothing is wider.
+        let e = entries(&[0, u64::MAX], &leafdiff_kernel::arch::i386::I386);
+        for t in 0..32u64 {
+            assert!(e.contains(&(t << 26)));
+        }
+        assert!(e.iter().all(|&w| w <= u32::MAX as u64));
     }
 
     #[test]
     fn flag_variants_include_all_swap_flag_subsets() {
-        let v = flag_variants(0x100000);
-        for s in 0..8u64 {
-            assert!(v.contains(&(0x100000 | s << 1)));
+        let flags = [1 << 3, 1 << 60];
+        let v = flag_variants(0x100000, &flags);
+        for subset in [0, 1 << 3, 1 << 60, 1 << 3 | 1 << 60] {
+            assert!(v.contains(&(0x100000 | subset)));
+        }
+        for b in 0..LOW_BITS {
+            assert!(v.contains(&(0x100000 | 1 << b)));
         }
     }
 }
