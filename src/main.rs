@@ -603,8 +603,13 @@ fn arch_line(k: &oracle::KernelMeta) -> String {
     } else {
         "properties only"
     };
+    let pte = if a.pte_bits == a.word_bits {
+        String::new()
+    } else {
+        format!(" ({}-bit PTE)", a.pte_bits)
+    };
     format!(
-        "{}: {}-bit{knobs}, {model}; {}",
+        "{}: {}-bit{pte}{knobs}, {model}; {}",
         a.name, a.word_bits, a.layout
     )
 }

@@ -445,7 +445,7 @@ fn old_kernel_bug_is_found_and_reproduced(tmp: &Path) -> OldKernelBug {
         assert!(
             kunit.contains("#include <linux/swapops.h>")
                 && !kunit.contains("leafops.h")
-                && kunit.contains("swp_entry(SWP_DEVICE_EXCLUSIVE_WRITE, 0x0UL)")
+                && kunit.contains("swp_entry(SWP_DEVICE_EXCLUSIVE_WRITE, 0x0ULL)")
                 && kunit.contains("KUNIT_EXPECT_TRUE(test, !!is_pfn_swap_entry(entry));"),
             "{kunit}"
         );
@@ -1015,7 +1015,7 @@ fn reviewed_read_predicate_bug_is_found_and_reproduced() {
         let (code, kunit) = b.repro(&repro, &["--kunit"]);
         assert_eq!(code, 1, "{kunit}");
         assert!(
-            kunit.contains("swp_entry(SWP_MIGRATION_DEVICE_READ, 0x0UL)")
+            kunit.contains("swp_entry(SWP_MIGRATION_DEVICE_READ, 0x0ULL)")
                 && kunit.contains("KUNIT_EXPECT_TRUE(test, !!softleaf_is_migration_read(entry));"),
             "{kunit}"
         );

@@ -443,12 +443,20 @@ fn classification(h: &Helpers, v: &Variant, e: u64, knobs: Knobs, out: &mut Vec<
 /// through its own codec, the way the kernel finds its largest swap
 /// offset: the most of each field `__swp_entry` keeps.
 fn arch_capacity(h: &Helpers, v: &Variant, knobs: Knobs) -> Option<(u32, u32)> {
-    // What the arch's own `__swp_*` helpers keep, through the PTE and back
-    // as the kernel sizes swap devices, comes first: a stated
-    // SWP_OFFSET_SHIFT describes the PTE, which on PAE is wider than the
-    // `unsigned long` entry the offset passes through, and sh and ppc32
-    // shift the entry on its way into the PTE.
-    let measured = (|| {
+    let arch = v.arch();
+    // A stated layout (x86's SWP_TYPE_BITS and SWP_OFFSET_SHIFT) describes
+    // the PTE; the offset also passes through the `unsigned long` entry,
+    // narrower than the PTE on PAE.
+    let stated = (|| {
+        let type_bits = ask(v, h.swp_type_bits, 0, knobs)? as u32;
+        let shift = ask(v, h.swp_offset_shift, 0, knobs)? as u32;
+        let offset_bits = (arch.pte_bits - shift).min(arch.word_bits - type_bits);
+        Some((type_bits, offset_bits))
+    })();
+    // Else what the arch's own `__swp_*` helpers keep, through the PTE and
+    // back as the kernel sizes swap devices: sh and ppc32 shift the entry
+    // on its way into the PTE.
+    stated.or_else(|| {
         let kept = |t: u64, o: u64, field: Option<&'static HelperSpec>| {
             let entry = ask_pair(v, h.arch_entry, t, o, knobs)?;
             let pte = ask(v, h.arch_entry_to_pte, entry, knobs)?;
@@ -458,11 +466,6 @@ fn arch_capacity(h: &Helpers, v: &Variant, knobs: Knobs) -> Option<(u32, u32)> {
         let types = kept(u64::MAX, 0, h.arch_type)?;
         let offsets = kept(0, u64::MAX, h.arch_offset)?;
         Some((low_ones(types), low_ones(offsets)))
-    })();
-    measured.or_else(|| {
-        let type_bits = ask(v, h.swp_type_bits, 0, knobs)? as u32;
-        let shift = ask(v, h.swp_offset_shift, 0, knobs)? as u32;
-        Some((type_bits, v.arch().word_bits - shift))
     })
 }
 

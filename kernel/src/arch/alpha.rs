@@ -8,6 +8,7 @@ pub const ALPHA: Arch = Arch {
     shims: "alpha",
     id: 7,
     word_bits: 64,
+    pte_bits: 64,
     shims_need: &[],
     files: &[
         "arch/alpha/include/asm/page.h",

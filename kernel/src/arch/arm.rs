@@ -32,6 +32,7 @@ const OPTIONS: &[ConfigOption] = &[Migration, Swap];
 const fn arm(
     name: &'static str,
     id: u8,
+    pte_bits: u32,
     files: &'static [&'static str],
     defines: &'static [(&'static str, &'static str)],
     layout: &'static str,
@@ -41,6 +42,7 @@ const fn arm(
         shims: "arm",
         id,
         word_bits: 32,
+        pte_bits,
         shims_need: &[],
         files,
         provided: &[],
@@ -57,6 +59,7 @@ const fn arm(
 pub const ARM: Arch = arm(
     "arm",
     12,
+    32,
     files!(
         "arch/arm/include/asm/pgtable-2level-types.h",
         "arch/arm/include/asm/pgtable-2level-hwdef.h",
@@ -75,6 +78,7 @@ pub const ARM: Arch = arm(
 pub const ARM_LPAE: Arch = arm(
     "arm-lpae",
     13,
+    64,
     files!(
         "arch/arm/include/asm/pgtable-3level-types.h",
         "arch/arm/include/asm/pgtable-3level-hwdef.h",

@@ -41,6 +41,7 @@ const fn arm64(
         shims: "arm64",
         id,
         word_bits: 64,
+        pte_bits: 64,
         files: FILES,
         shims_need: super::SOFTLEAF_SHIMS,
         provided: &["lpa2_is_enabled"],

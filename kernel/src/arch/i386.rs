@@ -33,6 +33,7 @@ const OPTIONS: &[ConfigOption] = &[Migration, MemoryFailure, Swap];
 const fn i386(
     name: &'static str,
     id: u8,
+    pte_bits: u32,
     files: &'static [&'static str],
     defines: &'static [(&'static str, &'static str)],
     layout: &'static str,
@@ -42,6 +43,7 @@ const fn i386(
         shims: "i386",
         id,
         word_bits: 32,
+        pte_bits,
         shims_need: &[],
         files,
         provided: &[],
@@ -58,6 +60,7 @@ const fn i386(
 pub const I386: Arch = i386(
     "i386",
     10,
+    32,
     // Two levels fold the PMD into the PGD as the generic headers do it.
     &[
         "arch/x86/include/asm/page_types.h",
@@ -85,6 +88,7 @@ pub const I386: Arch = i386(
 pub const I386_PAE: Arch = i386(
     "i386-pae",
     11,
+    64,
     files!(
         "arch/x86/include/asm/pgtable-3level_types.h",
         "arch/x86/include/asm/pgtable-3level.h"

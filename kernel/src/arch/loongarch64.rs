@@ -8,6 +8,7 @@ pub const LOONGARCH64: Arch = Arch {
     shims: "loongarch64",
     id: 5,
     word_bits: 64,
+    pte_bits: 64,
     shims_need: &[],
     files: &[
         "arch/loongarch/include/asm/types.h",

@@ -10,6 +10,7 @@ pub const M68K: Arch = Arch {
     shims: "m68k",
     id: 14,
     word_bits: 32,
+    pte_bits: 32,
     shims_need: &[],
     files: &[
         "arch/m68k/include/asm/page.h",

@@ -34,6 +34,8 @@ pub struct Arch {
     pub id: u8,
     /// `unsigned long` in bits as the arch's compiler has it.
     pub word_bits: u32,
+    /// `pte_t` in bits: wider than `unsigned long` with PAE and LPAE.
+    pub pte_bits: u32,
     /// Its header files, relative to the tree root, in the order their
     /// definitions are indexed (the generic fallbacks follow them).
     pub files: &'static [&'static str],

@@ -9,6 +9,7 @@ pub const PARISC64: Arch = Arch {
     shims: "parisc64",
     id: 8,
     word_bits: 64,
+    pte_bits: 64,
     shims_need: &[],
     files: &[
         "arch/parisc/include/asm/page.h",

@@ -10,6 +10,7 @@ pub const PPC32: Arch = Arch {
     shims: "ppc32",
     id: 16,
     word_bits: 32,
+    pte_bits: 32,
     shims_need: &[],
     files: &[
         "arch/powerpc/include/asm/page.h",

@@ -10,6 +10,7 @@ pub const PPC64: Arch = Arch {
     shims: "ppc64",
     id: 9,
     word_bits: 64,
+    pte_bits: 64,
     shims_need: super::SOFTLEAF_SHIMS,
     files: &[
         "arch/powerpc/include/asm/page.h",

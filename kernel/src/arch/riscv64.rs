@@ -11,6 +11,7 @@ pub const RISCV64: Arch = Arch {
     shims: "riscv64",
     id: 4,
     word_bits: 64,
+    pte_bits: 64,
     shims_need: super::SOFTLEAF_SHIMS,
     files: &[
         "arch/riscv/include/asm/hwcap.h",

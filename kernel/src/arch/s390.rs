@@ -9,6 +9,7 @@ pub const S390: Arch = Arch {
     shims: "s390",
     id: 6,
     word_bits: 64,
+    pte_bits: 64,
     shims_need: super::SOFTLEAF_SHIMS,
     files: &[
         "arch/s390/include/asm/page.h",

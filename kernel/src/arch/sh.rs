@@ -10,6 +10,7 @@ pub const SH: Arch = Arch {
     shims: "sh",
     id: 15,
     word_bits: 32,
+    pte_bits: 32,
     shims_need: &[],
     files: &[
         "arch/sh/include/asm/page.h",

@@ -9,6 +9,7 @@ pub const X86_64: Arch = Arch {
     shims: "x86_64",
     id: 0,
     word_bits: 64,
+    pte_bits: 64,
     shims_need: &[],
     files: &[
         "arch/x86/include/asm/page_types.h",
