@@ -598,7 +598,7 @@ fn arch_line(k: &oracle::KernelMeta) -> String {
     } else {
         format!(", run-time knobs {}", a.knobs.join(", "))
     };
-    let model = if leafdiff::model::MODELLED_ARCHES.contains(&a) {
+    let model = if leafdiff::model::arch::codec(a).is_some() {
         "modelled"
     } else {
         "properties only"
