@@ -225,6 +225,10 @@ impl<'a> Ctx<'a> {
             "migration_entry_supports_ad" | "is_readable_exclusive_migration_entry" => {
                 self.has(ConfigOption::Migration)
             }
+            "__swp_entry_to_pmd" | "__pmd_to_swp_entry" => {
+                !self.codec.pmd_conversions_need_pmd_softleaves()
+                    || self.has(ConfigOption::PmdSoftleaves)
+            }
             _ => true,
         }
     }

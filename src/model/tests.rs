@@ -780,6 +780,30 @@ fn entries_round_trip_through_ptes() {
     assert_eq!(value(&m, "softleaf_from_pmd", on(0x80 | swp(1, 0))), 0);
 }
 
+/// On every arch with a codec, with each arch's allowed options on: an entry
+/// the arch's PTE holds comes back from it with its flags set, and a fresh
+/// swap PTE is neither present nor none.
+#[test]
+fn every_codec_arch_round_trips_entries_through_its_ptes() {
+    for (arch, codec) in arch::CODECS {
+        let m = Model::new(arch, config(arch.options), STOCK);
+        let max_offset = codec.offset(codec.encode(0, u64::MAX));
+        for e in [swp(1, 0), swp(3, 0x1234), swp(25, max_offset), swp(31, 4)] {
+            let pte = value(&m, "softleaf_to_pte", on(e));
+            assert_eq!(value(&m, "pte_present", on(pte)), 0, "{}", arch.name);
+            assert_eq!(value(&m, "pte_none", on(pte)), 0, "{}", arch.name);
+            let flagged = value(&m, "pte_swp_mkexclusive", on(pte));
+            assert_ne!(flagged, pte, "{}: no exclusive bit", arch.name);
+            assert_eq!(
+                value(&m, "softleaf_from_pte", on(flagged)),
+                e,
+                "{}",
+                arch.name
+            );
+        }
+    }
+}
+
 #[test]
 fn markers_in_ptes() {
     let m = model(all_on(), STOCK);

@@ -9,6 +9,10 @@
 use crate::call::Knobs;
 use leafdiff_kernel::arch::{self as karch, Arch};
 
+pub mod alpha;
+pub mod arm64;
+pub mod loongarch64;
+pub mod riscv64;
 pub mod x86_64;
 
 /// An entry in the arch's own format (`swp_entry_t` as `__swp_entry` makes
@@ -78,6 +82,12 @@ pub trait SwapPteCodec: Sync {
         ArchSwpEntry(pmd.0)
     }
 
+    /// Whether the arch defines `__swp_entry_to_pmd`/`__pmd_to_swp_entry`
+    /// only where PMDs hold leaf entries (`CONFIG_ARCH_HAS_PMD_SOFTLEAVES`).
+    fn pmd_conversions_need_pmd_softleaves(&self) -> bool {
+        false
+    }
+
     /// The bit `flag` takes in a swap PTE when its feature is configured
     /// (soft-dirty, uffd-wp; exclusive always), 0 where the arch has none.
     fn swp_pte_bit(&self, flag: SwpFlag, knobs: Knobs) -> u64;
@@ -109,7 +119,15 @@ pub trait SwapPteCodec: Sync {
 
 /// The arches the model has a codec for, with it. An arch not here is
 /// checked by properties alone.
-pub const CODECS: &[(&Arch, &dyn SwapPteCodec)] = &[(&karch::x86_64::X86_64, &x86_64::X86_64)];
+pub const CODECS: &[(&Arch, &dyn SwapPteCodec)] = &[
+    (&karch::x86_64::X86_64, &x86_64::X86_64),
+    (&karch::arm64::ARM64_4K, &arm64::ARM64_4K),
+    (&karch::arm64::ARM64_16K, &arm64::ARM64_16K),
+    (&karch::arm64::ARM64_64K, &arm64::ARM64_64K),
+    (&karch::riscv64::RISCV64, &riscv64::RISCV64),
+    (&karch::loongarch64::LOONGARCH64, &loongarch64::LOONGARCH64),
+    (&karch::alpha::ALPHA, &alpha::ALPHA),
+];
 
 /// The codec of `arch`, if the model has one.
 pub fn codec(arch: &Arch) -> Option<&'static dyn SwapPteCodec> {
