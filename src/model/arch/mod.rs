@@ -13,6 +13,7 @@ pub mod alpha;
 pub mod arm64;
 pub mod loongarch64;
 pub mod riscv64;
+pub mod s390;
 pub mod x86_64;
 
 /// An entry in the arch's own format (`swp_entry_t` as `__swp_entry` makes
@@ -126,6 +127,7 @@ pub const CODECS: &[(&Arch, &dyn SwapPteCodec)] = &[
     (&karch::arm64::ARM64_64K, &arm64::ARM64_64K),
     (&karch::riscv64::RISCV64, &riscv64::RISCV64),
     (&karch::loongarch64::LOONGARCH64, &loongarch64::LOONGARCH64),
+    (&karch::s390::S390, &s390::S390),
     (&karch::alpha::ALPHA, &alpha::ALPHA),
 ];
 
