@@ -12,6 +12,7 @@ use leafdiff_kernel::arch::{self as karch, Arch};
 pub mod alpha;
 pub mod arm64;
 pub mod loongarch64;
+pub mod parisc64;
 pub mod riscv64;
 pub mod s390;
 pub mod x86_64;
@@ -129,6 +130,7 @@ pub const CODECS: &[(&Arch, &dyn SwapPteCodec)] = &[
     (&karch::loongarch64::LOONGARCH64, &loongarch64::LOONGARCH64),
     (&karch::s390::S390, &s390::S390),
     (&karch::alpha::ALPHA, &alpha::ALPHA),
+    (&karch::parisc64::PARISC64, &parisc64::PARISC64),
 ];
 
 /// The codec of `arch`, if the model has one.
