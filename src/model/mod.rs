@@ -377,7 +377,7 @@ impl<'a> Ctx<'a> {
                 out::value(self.pmd_clear(pmd, SwpFlag::Uffd).0)
             }
             "pte_present" => out::flag(self.codec.pte_present(pte)),
-            "pte_none" => out::flag(self.codec.pte_none(pte)),
+            "pte_none" => out::flag(self.pte_none(pte)),
             "pmd_present" => out::flag(self.pmd_present(pmd)),
             "pmd_none" => out::flag(self.codec.pmd_none(pmd)),
             "pte_is_marker" => self.leaf_is(self.softleaf_from_pte(pte), |t| t == T::Marker),

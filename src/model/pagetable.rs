@@ -86,6 +86,11 @@ impl Ctx<'_> {
         SwpEntry::new(self.codec.type_num(arch), self.codec.offset(arch))
     }
 
+    /// `pte_none`, with this call's run-time answers.
+    pub fn pte_none(&self, pte: Pte) -> bool {
+        self.codec.pte_none(pte, self.args.knobs)
+    }
+
     /// `pmd_present`, as this config compiles it.
     pub fn pmd_present(&self, pmd: Pmd) -> bool {
         self.codec.pmd_present(pmd, self.pmd_softleaves())
@@ -107,7 +112,7 @@ impl Ctx<'_> {
     /// `softleaf_from_pte`: a present or none PTE holds no leaf entry; any
     /// other is decoded as `pte_to_swp_entry` decodes it.
     pub fn softleaf_from_pte(&self, pte: Pte) -> SwpEntry {
-        if self.codec.pte_present(pte) || self.codec.pte_none(pte) {
+        if self.codec.pte_present(pte) || self.pte_none(pte) {
             return SwpEntry::NONE;
         }
         self.pte_to_swp_entry(pte)

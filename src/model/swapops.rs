@@ -164,7 +164,7 @@ impl Ctx<'_> {
             "pmd_to_swp_entry" => out::value(self.pmd_to_swp_entry(pmd).0),
             "is_swap_pte" => out::flag(self.is_swap_pte(pte)),
             "is_pte_marker" => out::flag(self.is_pte_marker(pte)),
-            "pte_none_mostly" => out::flag(self.codec.pte_none(pte) || self.is_pte_marker(pte)),
+            "pte_none_mostly" => out::flag(self.pte_none(pte) || self.is_pte_marker(pte)),
             "is_pmd_migration_entry" => out::flag(self.is_pmd_migration_entry(pmd)),
             _ => return None,
         };
@@ -234,6 +234,6 @@ impl Ctx<'_> {
 
     /// `is_swap_pte`: neither none nor present.
     fn is_swap_pte(&self, pte: Pte) -> bool {
-        !self.codec.pte_none(pte) && !self.codec.pte_present(pte)
+        !self.pte_none(pte) && !self.codec.pte_present(pte)
     }
 }

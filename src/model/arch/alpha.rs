@@ -66,7 +66,7 @@ impl SwapPteCodec for Alpha {
         pte.0 & PAGE_VALID != 0
     }
 
-    fn pte_none(&self, pte: Pte) -> bool {
+    fn pte_none(&self, pte: Pte, _knobs: Knobs) -> bool {
         pte.0 == 0
     }
 
@@ -99,6 +99,6 @@ mod tests {
         let c = ALPHA;
         assert!(c.pte_present(Pte(1)) && c.pmd_present(Pmd(1), false));
         assert!(!c.pte_present(Pte(c.encode(1, 1).0)));
-        assert!(c.pte_none(Pte(0)) && !c.pmd_none(Pmd(bit(39))));
+        assert!(c.pte_none(Pte(0), Knobs::default()) && !c.pmd_none(Pmd(bit(39))));
     }
 }

@@ -103,7 +103,7 @@ impl SwapPteCodec for Arm64 {
         pte.0 & (PTE_VALID | PTE_PRESENT_INVALID) != 0
     }
 
-    fn pte_none(&self, pte: Pte) -> bool {
+    fn pte_none(&self, pte: Pte, _knobs: Knobs) -> bool {
         pte.0 == 0
     }
 
@@ -156,7 +156,7 @@ mod tests {
     #[test]
     fn only_zero_is_none_and_pmds_read_as_ptes() {
         let c = ARM64_64K;
-        assert!(c.pte_none(Pte(0)) && !c.pte_none(Pte(bit(2))));
+        assert!(c.pte_none(Pte(0), Knobs::default()) && !c.pte_none(Pte(bit(2)), Knobs::default()));
         assert!(c.pmd_present(Pmd(PTE_VALID), false));
         assert!(c.pmd_present(Pmd(PTE_PRESENT_INVALID), true));
         assert!(!c.pmd_present(Pmd(bit(2) | bit(3)), true));

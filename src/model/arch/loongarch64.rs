@@ -78,7 +78,7 @@ impl SwapPteCodec for Loongarch64 {
         pte.0 & (PAGE_PRESENT | PAGE_PROTNONE) != 0
     }
 
-    fn pte_none(&self, pte: Pte) -> bool {
+    fn pte_none(&self, pte: Pte, _knobs: Knobs) -> bool {
         pte.0 & !PAGE_GLOBAL == 0
     }
 
@@ -118,8 +118,8 @@ mod tests {
     #[test]
     fn the_global_bit_alone_is_none() {
         let c = LOONGARCH64;
-        assert!(c.pte_none(Pte(PAGE_GLOBAL)));
-        assert!(!c.pte_none(Pte(PAGE_GLOBAL | bit(23))));
+        assert!(c.pte_none(Pte(PAGE_GLOBAL), Knobs::default()));
+        assert!(!c.pte_none(Pte(PAGE_GLOBAL | bit(23)), Knobs::default()));
         assert!(c.pte_present(Pte(PAGE_PROTNONE)));
     }
 }

@@ -13,6 +13,7 @@ pub mod alpha;
 pub mod arm64;
 pub mod loongarch64;
 pub mod parisc64;
+pub mod ppc64;
 pub mod riscv64;
 pub mod s390;
 pub mod x86_64;
@@ -102,8 +103,8 @@ pub trait SwapPteCodec: Sync {
     /// `pte_present`.
     fn pte_present(&self, pte: Pte) -> bool;
 
-    /// `pte_none`.
-    fn pte_none(&self, pte: Pte) -> bool;
+    /// `pte_none`, as a call with these run-time answers sees it.
+    fn pte_none(&self, pte: Pte, knobs: Knobs) -> bool;
 
     /// `pmd_present`; `thp` is `CONFIG_TRANSPARENT_HUGEPAGE`, which some
     /// arches read a splitting huge PMD's leaf bits under.
@@ -131,6 +132,7 @@ pub const CODECS: &[(&Arch, &dyn SwapPteCodec)] = &[
     (&karch::s390::S390, &s390::S390),
     (&karch::alpha::ALPHA, &alpha::ALPHA),
     (&karch::parisc64::PARISC64, &parisc64::PARISC64),
+    (&karch::ppc64::PPC64, &ppc64::PPC64),
 ];
 
 /// The codec of `arch`, if the model has one.
@@ -217,7 +219,8 @@ mod tests {
                 swap_migration_ad_supported: false,
             }) {
                 let max_type = low_bits(c.swp_type_bits().min(5));
-                let fields = c.encode(max_type, 0).0 | c.encode(0, u64::MAX).0 | c.encode(0, 0).0;
+                let pte = |t, o| c.entry_to_pte(c.encode(t, o)).0;
+                let fields = pte(max_type, 0) | pte(0, u64::MAX) | pte(0, 0);
                 for flag in [SwpFlag::Exclusive, SwpFlag::SoftDirty, SwpFlag::Uffd] {
                     let b = c.swp_pte_bit(flag, knobs);
                     assert_eq!(b & fields, 0, "{}: {flag:?} on a field bit", arch.name);
@@ -228,7 +231,11 @@ mod tests {
                     assert_eq!((c.type_num(e), c.offset(e)), (t, o), "{}", arch.name);
                     let pte = c.entry_to_pte(e);
                     assert_eq!(c.pte_to_entry(pte), e, "{}", arch.name);
-                    assert!(!c.pte_present(pte) && !c.pte_none(pte), "{}", arch.name);
+                    assert!(
+                        !c.pte_present(pte) && !c.pte_none(pte, knobs),
+                        "{}",
+                        arch.name
+                    );
                 }
             }
         }

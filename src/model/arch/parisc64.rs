@@ -76,7 +76,7 @@ impl SwapPteCodec for Parisc64 {
         pte.0 & PAGE_PRESENT != 0
     }
 
-    fn pte_none(&self, pte: Pte) -> bool {
+    fn pte_none(&self, pte: Pte, _knobs: Knobs) -> bool {
         pte.0 == 0
     }
 

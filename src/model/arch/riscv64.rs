@@ -85,7 +85,7 @@ impl SwapPteCodec for Riscv64 {
         pte.0 & (PAGE_PRESENT | PAGE_PROT_NONE) != 0
     }
 
-    fn pte_none(&self, pte: Pte) -> bool {
+    fn pte_none(&self, pte: Pte, _knobs: Knobs) -> bool {
         pte.0 == 0
     }
 

@@ -108,7 +108,7 @@ impl SwapPteCodec for S390 {
         pte.0 & PAGE_PRESENT != 0
     }
 
-    fn pte_none(&self, pte: Pte) -> bool {
+    fn pte_none(&self, pte: Pte, _knobs: Knobs) -> bool {
         pte.0 == PAGE_INVALID
     }
 
@@ -131,7 +131,10 @@ mod tests {
         let e = c.encode(31 | 32, u64::MAX);
         assert_eq!(e.0, u64::MAX << 12 | 0x600 | 31 << 2);
         assert_eq!((c.type_num(e), c.offset(e)), (31, (1 << 52) - 1));
-        assert!(!c.pte_none(Pte(e.0)) && c.pte_none(Pte(PAGE_INVALID)));
+        assert!(
+            !c.pte_none(Pte(e.0), Knobs::default())
+                && c.pte_none(Pte(PAGE_INVALID), Knobs::default())
+        );
     }
 
     #[test]

@@ -112,7 +112,7 @@ impl SwapPteCodec for X86_64 {
         pte.0 & (PAGE_PRESENT | PAGE_PROTNONE) != 0
     }
 
-    fn pte_none(&self, pte: Pte) -> bool {
+    fn pte_none(&self, pte: Pte, _knobs: Knobs) -> bool {
         pte.0 & !KNL_ERRATUM_MASK == 0
     }
 
@@ -183,7 +183,7 @@ mod tests {
         for (t, o) in [(0, 0), (31, (1 << 50) - 1), (5, 12345)] {
             let pte = C.entry_to_pte(C.encode(t, o));
             assert!(
-                !C.pte_present(pte) && !C.pte_none(pte),
+                !C.pte_present(pte) && !C.pte_none(pte, Knobs::default()),
                 "type {t} offset {o:#x}"
             );
             assert!(!C.pmd_present(Pmd(pte.0), true));
@@ -196,8 +196,8 @@ mod tests {
         assert!(C.pte_present(Pte(PAGE_PROTNONE)));
         assert!(!C.pte_present(Pte(PAGE_PSE)));
         assert!(C.pmd_present(Pmd(PAGE_PSE), false));
-        assert!(C.pte_none(Pte(KNL_ERRATUM_MASK)));
-        assert!(!C.pte_none(Pte(1 << 1)));
+        assert!(C.pte_none(Pte(KNL_ERRATUM_MASK), Knobs::default()));
+        assert!(!C.pte_none(Pte(1 << 1), Knobs::default()));
         assert!(C.pmd_none(Pmd(0x60)));
     }
 
