@@ -515,7 +515,7 @@ fn run_info() -> anyhow::Result<ExitCode> {
             }
         }
         println!("  softleaf types: {}", k.softleaf_types.join(", "));
-        let model_features = leafdiff::model::Features::from_defined(&|n| k.defines(n));
+        let model_features = leafdiff::model::Features::from_defined(k.arch, &|n| k.defines(n));
         println!(
             "  device-private migration series: {}",
             if model_features.device_migration {

@@ -48,14 +48,20 @@ pub struct Features {
     pub generation: Generation,
     /// The device-private migration entry series (ARCHITECTURE.md §6) is applied.
     pub device_migration: bool,
+    /// The arch's headers lay swap PTEs out as the model's codec for the
+    /// arch draws them (`SwapPteCodec::drawn_in`); false where the model has
+    /// no codec for the arch, or its headers predate the layout drawn.
+    pub arch_layout: bool,
 }
 
 impl Features {
-    /// `names` answers whether the kernel's headers define a macro or function.
-    pub fn from_defined(names: &dyn Fn(&str) -> bool) -> Features {
+    /// `names` answers whether the kernel's headers for `arch` define a
+    /// macro or function.
+    pub fn from_defined(arch: &Arch, names: &dyn Fn(&str) -> bool) -> Features {
         Features {
             generation: Generation::from_defined(names),
             device_migration: names("SWP_MIGRATION_DEVICE_READ"),
+            arch_layout: arch::codec(arch).is_some_and(|c| c.drawn_in(names)),
         }
     }
 }
@@ -142,9 +148,10 @@ impl Model {
         }
     }
 
-    /// The codec of this arch's encoding, if the model has one.
+    /// The codec of this arch's encoding, if the model has one for the
+    /// layout these headers carry.
     pub fn codec(&self) -> Option<&'static dyn SwapPteCodec> {
-        arch::codec(self.arch)
+        arch::codec(self.arch).filter(|_| self.features.arch_layout)
     }
 
     /// Whether the model describes this arch's encoding.

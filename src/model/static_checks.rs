@@ -72,6 +72,7 @@ mod tests {
                     Features {
                         generation,
                         device_migration,
+                        arch_layout: true,
                     },
                 );
                 assert_eq!(m.expected_build_failures(), Vec::<String>::new());

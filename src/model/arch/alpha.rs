@@ -55,6 +55,12 @@ impl SwapPteCodec for Alpha {
         OFFSET.get(entry.0)
     }
 
+    /// The layout with the exclusive marker; before it (Debian's 6.1) the
+    /// entry had an eight-bit type and no exclusive marker.
+    fn drawn_in(&self, defined: &dyn Fn(&str) -> bool) -> bool {
+        defined("_PAGE_SWP_EXCLUSIVE")
+    }
+
     fn swp_pte_bit(&self, flag: SwpFlag, _knobs: Knobs) -> u64 {
         match flag {
             SwpFlag::Exclusive => bit(39),

@@ -113,6 +113,13 @@ pub trait SwapPteCodec: Sync {
     /// `pmd_none`.
     fn pmd_none(&self, pmd: Pmd) -> bool;
 
+    /// Whether headers that define what `defined` answers for carry the
+    /// layout this codec draws: an arch whose older headers laid the entry
+    /// out otherwise names what tells them apart.
+    fn drawn_in(&self, _defined: &dyn Fn(&str) -> bool) -> bool {
+        true
+    }
+
     /// The arch's own constants under test by name (x86's `SWP_TYPE_BITS`);
     /// `None` for a name the arch does not define.
     fn constant(&self, _name: &str, _knobs: Knobs) -> Option<u64> {

@@ -65,6 +65,12 @@ impl SwapPteCodec for Parisc64 {
         OFFSET_LOW.get(entry.0) | OFFSET_HIGH.get(entry.0) << OFFSET_LOW.bits
     }
 
+    /// The layout with the exclusive marker; before it (Debian's 6.1) the
+    /// entry had an offset's low bits at 6-8 and no exclusive marker.
+    fn drawn_in(&self, defined: &dyn Fn(&str) -> bool) -> bool {
+        defined("_PAGE_SWP_EXCLUSIVE")
+    }
+
     fn swp_pte_bit(&self, flag: SwpFlag, _knobs: Knobs) -> u64 {
         match flag {
             SwpFlag::Exclusive => bit(8),
