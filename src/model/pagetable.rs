@@ -78,11 +78,12 @@ impl Ctx<'_> {
     }
 
     /// The arch form of an entry: same type and offset, the arch's packing.
-    fn to_arch(&self, entry: SwpEntry) -> ArchSwpEntry {
+    fn arch_entry(&self, entry: SwpEntry) -> ArchSwpEntry {
         self.codec.encode(entry.type_num(), entry.offset())
     }
 
-    pub(super) fn from_arch(&self, arch: ArchSwpEntry) -> SwpEntry {
+    /// The arch-independent entry of an arch one: its type and offset.
+    pub(super) fn swp_entry_of(&self, arch: ArchSwpEntry) -> SwpEntry {
         SwpEntry::new(self.codec.type_num(arch), self.codec.offset(arch))
     }
 
@@ -98,7 +99,7 @@ impl Ctx<'_> {
 
     /// `swp_entry_to_pte`/`softleaf_to_pte`.
     pub fn entry_to_pte(&self, entry: SwpEntry) -> Pte {
-        self.codec.entry_to_pte(self.to_arch(entry))
+        self.codec.entry_to_pte(self.arch_entry(entry))
     }
 
     /// `swp_entry_to_pmd`/`softleaf_to_pmd`: an empty PMD without PMD leaves.
@@ -106,7 +107,7 @@ impl Ctx<'_> {
         if !self.pmd_softleaves() {
             return Pmd(0);
         }
-        self.codec.entry_to_pmd(self.to_arch(entry))
+        self.codec.entry_to_pmd(self.arch_entry(entry))
     }
 
     /// `softleaf_from_pte`: a present or none PTE holds no leaf entry; any
@@ -126,7 +127,7 @@ impl Ctx<'_> {
         let bare = PMD_SWP_FLAGS
             .iter()
             .fold(pmd, |pmd, flag| self.pmd_clear(pmd, *flag));
-        self.from_arch(self.codec.pmd_to_entry(bare))
+        self.swp_entry_of(self.codec.pmd_to_entry(bare))
     }
 
     pub fn pte_swp_clear_flags(&self, pte: Pte) -> Pte {

@@ -203,7 +203,7 @@ impl Ctx<'_> {
     /// `pte_to_swp_entry`: the entry of a swap PTE once its software flags
     /// are stripped; a present or none PTE is decoded all the same.
     pub fn pte_to_swp_entry(&self, pte: Pte) -> SwpEntry {
-        self.from_arch(self.codec.pte_to_entry(self.pte_swp_clear_flags(pte)))
+        self.swp_entry_of(self.codec.pte_to_entry(self.pte_swp_clear_flags(pte)))
     }
 
     /// `pmd_to_swp_entry`: likewise for PMDs (no exclusive bit), where
@@ -215,7 +215,7 @@ impl Ctx<'_> {
         let bare = PMD_SWP_FLAGS
             .iter()
             .fold(pmd, |pmd, flag| self.pmd_clear(pmd, *flag));
-        self.from_arch(self.codec.pmd_to_entry(bare))
+        self.swp_entry_of(self.codec.pmd_to_entry(bare))
     }
 
     /// `is_pte_marker`: a swap PTE holding a marker entry.
