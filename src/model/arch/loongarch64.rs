@@ -94,6 +94,7 @@ impl SwapPteCodec for Loongarch64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::arch::low_bits;
 
     #[test]
     fn seven_type_bits_under_a_forty_bit_offset() {
@@ -121,5 +122,19 @@ mod tests {
         assert!(c.pte_none(Pte(PAGE_GLOBAL), Knobs::default()));
         assert!(!c.pte_none(Pte(PAGE_GLOBAL | bit(23)), Knobs::default()));
         assert!(c.pte_present(Pte(PAGE_PROTNONE)));
+    }
+
+    /// A PMD holds pfn entries: a pfn and the two migration A/D bits above
+    /// it, 36 bits, which end just below present-invalid; one bit more
+    /// would read as present.
+    #[test]
+    fn a_pfn_entry_with_its_ad_bits_ends_below_present_invalid() {
+        let c = LOONGARCH64;
+        let total_bits = c.max_physmem_bits(Knobs::default()) - c.page_shift() + 2;
+        assert_eq!(total_bits, 36);
+        let top = c.entry_to_pmd(c.encode(31, low_bits(total_bits)));
+        assert!(!c.pmd_present(top, true));
+        let past = c.entry_to_pmd(c.encode(31, low_bits(total_bits + 1)));
+        assert!(c.pmd_present(past, true));
     }
 }
