@@ -121,28 +121,40 @@ fn pages() -> Vec<Page> {
         .collect()
 }
 
-/// Swap PTEs of `variant` for a set of entries, each with flag variants.
+/// The entry (a swapfile's) whose swap PTE and PMD the sweep flips each
+/// bit of.
+const BIT_FLIPPED_ENTRY: u64 = 1 << TYPE_SHIFT | 0x1234;
+
+/// Swap PTEs of `variant` for a set of entries, each with flag variants;
+/// and every single bit, alone and flipped in one swap PTE and PMD, so that
+/// whichever bit an arch gives a swap flag, or `pte/pmd_none` ignores, or
+/// `pte/pmd_present` reads, some word sets it.
 pub fn ptes(engine: &Engine, variant: usize, knobs: Knobs) -> Vec<u64> {
     let v = &engine.variants[variant];
-    let to_pte = v
-        .helper("swp_entry_to_pte")
-        .or_else(|| v.helper("softleaf_to_pte"));
+    let helper = |names: [&str; 2]| names.into_iter().find_map(|n| v.helper(n));
+    let to_pte = helper(["swp_entry_to_pte", "softleaf_to_pte"]);
+    let to_pmd = helper(["swp_entry_to_pmd", "softleaf_to_pmd"]);
+    let word_of = |to: Option<&'static HelperSpec>, e: u64| {
+        let args = Args {
+            a: e,
+            knobs,
+            ..Args::default()
+        };
+        Some(v.eval(to?, &args)?.value)
+    };
     let mut words: Vec<u64> = entries(&pte_offsets())
         .into_iter()
-        .filter_map(|e| {
-            let to_pte = to_pte?;
-            v.eval(
-                to_pte,
-                &Args {
-                    a: e,
-                    knobs,
-                    ..Args::default()
-                },
-            )
-        })
-        .flat_map(|o| flag_variants(o.value))
+        .filter_map(|e| word_of(to_pte, e))
+        .flat_map(flag_variants)
         .collect();
     words.extend([0, u64::MAX, 1, 1 << 8, 0x60]);
+    let bits: Vec<u64> = (0..u64::BITS).map(|b| 1u64 << b).collect();
+    words.extend(&bits);
+    for to in [to_pte, to_pmd] {
+        if let Some(word) = word_of(to, BIT_FLIPPED_ENTRY) {
+            words.extend(bits.iter().map(|b| word ^ b));
+        }
+    }
     words.sort_unstable();
     words.dedup();
     words
