@@ -1,6 +1,7 @@
 //! The deterministic sweep: every type number against structured offsets,
-//! swap PTEs with every subset of flag bits, every run-time knob setting and
-//! every compiled variant. Lazy, so `check` can stop it at its deadline.
+//! swap PTEs with every subset of flag bits, every single bit alone and
+//! flipped in a swap PTE and PMD, every run-time knob setting and every
+//! compiled variant. Lazy, so `check` can stop it at its deadline.
 
 use super::case::{Case, Target};
 use super::Engine;
