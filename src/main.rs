@@ -515,7 +515,7 @@ fn run_info() -> anyhow::Result<ExitCode> {
             }
         }
         println!("  softleaf types: {}", k.softleaf_types.join(", "));
-        let model_features = leafdiff::model::Features::from_defined(&|n| k.defines(n));
+        let model_features = leafdiff::model::Features::from_defined(k.arch, &|n| k.defines(n));
         println!(
             "  device-private migration series: {}",
             if model_features.device_migration {
@@ -590,7 +590,8 @@ fn run_info() -> anyhow::Result<ExitCode> {
 }
 
 /// One arch of a kernel for `info`: word size, run-time knobs, whether the
-/// model knows it, and the swap PTE's field layout.
+/// model has a codec for the layout its headers carry, and the swap PTE's
+/// field layout.
 fn arch_line(k: &oracle::KernelMeta) -> String {
     let a = k.arch;
     let knobs = if a.knobs.is_empty() {
@@ -598,7 +599,8 @@ fn arch_line(k: &oracle::KernelMeta) -> String {
     } else {
         format!(", run-time knobs {}", a.knobs.join(", "))
     };
-    let model = if leafdiff::model::MODELLED_ARCHES.contains(&a) {
+    let features = leafdiff::model::Features::from_defined(a, &|n| k.defines(n));
+    let model = if features.arch_layout {
         "modelled"
     } else {
         "properties only"

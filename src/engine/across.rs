@@ -243,7 +243,7 @@ mod tests {
             &config,
             &Features {
                 generation,
-                device_migration: false,
+                ..Features::default()
             },
         )
     }

@@ -148,7 +148,8 @@ pub fn group(symptoms: &[Symptom], graph: &CallGraph) -> Vec<Cause> {
 /// that go wrong on the same inputs and whose helpers all reach a definition
 /// that no helper in `agreeing` (checked, and never wrong) reaches but
 /// through a wrong one are merged: the first keeps the rest as siblings,
-/// with that definition.
+/// with that definition. Causes on two arches' encodings are never merged:
+/// each arch's helpers reach its own definitions.
 pub fn merge_siblings(
     causes: Vec<Cause>,
     symptoms: &[Symptom],
@@ -161,7 +162,7 @@ pub fn merge_siblings(
         let s = &symptoms[cause.finding];
         let merged = out.iter_mut().find_map(|group| {
             let first = &symptoms[group.finding];
-            if !same_class(first, s) || !same_class(s, first) {
+            if first.arch != s.arch || !same_class(first, s) || !same_class(s, first) {
                 return None;
             }
             let mut helpers: Vec<&str> = std::iter::once(group.finding)
@@ -817,6 +818,17 @@ static inline entry_t leaf_mkflag(entry_t e)
         };
         let merged = merge_siblings(causes, &symptoms, &g3, &["leaf_caller"]);
         assert_eq!(merged.len(), 1);
+        // The same two helpers wrong on two arches are two bugs.
+        let on = |helper, arch| Symptom {
+            arch: Some(arch),
+            ..s(helper, &a, true)
+        };
+        let symptoms = [on("leaf_flag", "arm64-4k"), on("leaf_mkflag", "ppc64")];
+        let causes = group(&symptoms, &g);
+        assert_eq!(
+            merge_siblings(causes, &symptoms, &g, &["leaf_type"]).len(),
+            2
+        );
     }
 
     #[test]

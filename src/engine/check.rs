@@ -175,7 +175,7 @@ fn build_findings(engine: &Engine) -> Vec<String> {
     for b in oracle::build_findings() {
         let config = KernelConfig::from_bits(b.config_bits);
         let kernel = &oracle::kernels()[b.kernel];
-        let features = Features::from_defined(&|n| kernel.defines(n));
+        let features = Features::from_defined(kernel.arch, &|n| kernel.defines(n));
         let expected = Model::new(kernel.arch, config.clone(), features).expected_build_failures();
         let model = if expected.is_empty() {
             "the model expects it to compile".to_string()

@@ -27,7 +27,7 @@ pub struct KernelHelpers {
 }
 
 pub fn of_kernel(k: &'static KernelMeta) -> KernelHelpers {
-    let features = Features::from_defined(&|n| k.defines(n));
+    let features = Features::from_defined(k.arch, &|n| k.defines(n));
     let model = Model::new(k.arch, KernelConfig::default(), features);
     let (modelled, properties_only): (Vec<&HelperSpec>, Vec<&HelperSpec>) =
         k.helper_specs().partition(|h| model.models(h));

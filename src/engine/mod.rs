@@ -387,7 +387,7 @@ pub fn series(version: &str) -> Option<(u8, u8)> {
 
 /// The features a kernel's headers have, as a case names them.
 fn features_of(k: &oracle::KernelMeta) -> u8 {
-    let f = Features::from_defined(&|n| k.defines(n));
+    let f = Features::from_defined(k.arch, &|n| k.defines(n));
     if f.device_migration {
         case::FEATURE_DEVICE_MIGRATION
     } else {
@@ -407,7 +407,7 @@ fn model_for(v: &Variant) -> Model {
     Model::new(
         v.arch(),
         v.config.clone(),
-        Features::from_defined(&|n| v.defines(n)),
+        Features::from_defined(v.arch(), &|n| v.defines(n)),
     )
 }
 

@@ -1,6 +1,7 @@
 //! The deterministic sweep: every type number against structured offsets,
-//! swap PTEs with every subset of flag bits, every run-time knob setting and
-//! every compiled variant. Lazy, so `check` can stop it at its deadline.
+//! swap PTEs with every subset of flag bits, every single bit alone and
+//! flipped in a swap PTE and PMD, every run-time knob setting and every
+//! compiled variant. Lazy, so `check` can stop it at its deadline.
 
 use super::case::{Case, Target};
 use super::Engine;
@@ -137,12 +138,21 @@ fn pages() -> Vec<Page> {
         .collect()
 }
 
-/// Swap PTEs of `variant` for a set of entries, each with flag variants.
+/// The entry (a swapfile's) whose swap PTE and PMD the sweep flips each
+/// bit of.
+fn bit_flipped_entry(arch: &Arch) -> u64 {
+    1 << type_shift(arch) | 0x1234
+}
+
+/// Swap PTEs of `variant` for a set of entries, each with flag variants;
+/// and every single bit, alone and flipped in one swap PTE and PMD, so that
+/// whichever bit an arch gives a swap flag, or `pte/pmd_none` ignores, or
+/// `pte/pmd_present` reads, some word sets it.
 pub fn ptes(engine: &Engine, variant: usize, knobs: Knobs) -> Vec<u64> {
     let v = &engine.variants[variant];
-    let to_pte = v
-        .helper("swp_entry_to_pte")
-        .or_else(|| v.helper("softleaf_to_pte"));
+    let helper = |names: [&str; 2]| names.into_iter().find_map(|n| v.helper(n));
+    let to_pte = helper(["swp_entry_to_pte", "softleaf_to_pte"]);
+    let to_pmd = helper(["swp_entry_to_pmd", "softleaf_to_pmd"]);
     let ask = |helper: &HelperSpec, a: u64| {
         v.eval(
             helper,
@@ -164,6 +174,7 @@ pub fn ptes(engine: &Engine, variant: usize, knobs: Knobs) -> Vec<u64> {
             .collect();
         Some((pte, flags))
     };
+    let word_of = |to: Option<&'static HelperSpec>, e: u64| ask(to?, e);
     let entries = entries(&pte_offsets(), v.arch());
     let made: Vec<Option<(u64, Vec<u64>)>> = if v.in_evaluator() {
         crate::oracle::evaluator::batched(&entries, |&e| made(e))
@@ -176,6 +187,13 @@ pub fn ptes(engine: &Engine, variant: usize, knobs: Knobs) -> Vec<u64> {
         .flat_map(|(pte, flags)| flag_variants(pte, &flags))
         .collect();
     words.extend([0, u64::MAX, 1, 1 << 8, 0x60]);
+    let bits: Vec<u64> = (0..u64::BITS).map(|b| 1u64 << b).collect();
+    words.extend(&bits);
+    for to in [to_pte, to_pmd] {
+        if let Some(word) = word_of(to, bit_flipped_entry(v.arch())) {
+            words.extend(bits.iter().map(|b| word ^ b));
+        }
+    }
     words.sort_unstable();
     words.dedup();
     words

@@ -2,7 +2,6 @@
 //! (the number of a type it does not reserve) answers `None`; the `*_NUM`
 //! counts are always defined, as 0 when their block is off.
 
-use super::arch_x86_64;
 use super::entries::{PteMarker, SWP_OFFSET_MASK, SWP_TYPE_SHIFT};
 use super::types::{SwpKind, MAX_SWAPFILES_SHIFT};
 use super::Ctx;
@@ -13,7 +12,10 @@ impl Ctx<'_> {
             return self.types.number(kind).map(u64::from);
         }
         let t = &self.types;
-        let la57 = arch_x86_64::la57(self.args.knobs);
+        let knobs = self.args.knobs;
+        if let Some(value) = self.codec.constant(name, knobs) {
+            return Some(value);
+        }
         let value = match name {
             "MAX_SWAPFILES_SHIFT" => MAX_SWAPFILES_SHIFT.into(),
             "MAX_SWAPFILES" => t.max_swapfiles.into(),
@@ -35,10 +37,7 @@ impl Ctx<'_> {
             "PTE_MARKER_POISONED" => PteMarker::POISONED.0,
             "PTE_MARKER_GUARD" => PteMarker::GUARD.0,
             "PTE_MARKER_MASK" => self.features.generation.marker_mask().0,
-            "SWP_TYPE_BITS" => arch_x86_64::SWP_TYPE_BITS.into(),
-            "SWP_OFFSET_FIRST_BIT" => arch_x86_64::SWP_OFFSET_FIRST_BIT.into(),
-            "SWP_OFFSET_SHIFT" => arch_x86_64::SWP_OFFSET_SHIFT.into(),
-            "MAX_PHYSMEM_BITS" => arch_x86_64::max_physmem_bits(la57).into(),
+            "MAX_PHYSMEM_BITS" => self.codec.max_physmem_bits(knobs).into(),
             _ => return None,
         };
         Some(value)

@@ -13,11 +13,11 @@
 //!                         ^   ^ SWP_PFN_BITS, then +1
 //! ```
 
-use super::arch_x86_64;
+use super::arch::SwapPteCodec;
 use super::out::{self, Record};
 use super::types::{SwpKind, MAX_SWAPFILES_SHIFT};
 use super::Ctx;
-use crate::call::{Outcome, Page};
+use crate::call::{Knobs, Outcome, Page};
 use leafdiff_kernel::config::ConfigOption;
 
 /// Bits in an XArray value: a pointer-sized word less its tag bit.
@@ -79,8 +79,8 @@ impl SwpEntry {
 }
 
 /// Where a pfn entry keeps its pfn and the migration A/D bits. The pfn is as
-/// wide as the physical address space allows, which on x86_64 depends on
-/// whether 5-level paging is on at run time.
+/// wide as the physical address space allows, which on some arches is
+/// decided at run time (x86_64's 5-level paging, arm64's LPA2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PfnLayout {
     /// `SWP_PFN_BITS`.
@@ -88,10 +88,16 @@ pub struct PfnLayout {
 }
 
 impl PfnLayout {
-    pub fn new(la57: bool) -> PfnLayout {
+    /// `SWP_PFN_BITS` is `MAX_PHYSMEM_BITS - PAGE_SHIFT`.
+    pub fn new(max_physmem_bits: u32, page_shift: u32) -> PfnLayout {
         PfnLayout {
-            pfn_bits: arch_x86_64::max_physmem_bits(la57) - arch_x86_64::PAGE_SHIFT,
+            pfn_bits: max_physmem_bits - page_shift,
         }
+    }
+
+    /// The layout on `codec`'s arch with these run-time answers.
+    pub fn of(codec: &dyn SwapPteCodec, knobs: Knobs) -> PfnLayout {
+        PfnLayout::new(codec.max_physmem_bits(knobs), codec.page_shift())
     }
 
     /// `SWP_PFN_MASK`.
@@ -303,14 +309,14 @@ mod tests {
 
     #[test]
     fn pfn_layout_by_paging_depth() {
-        let four = PfnLayout::new(false);
+        let four = PfnLayout::new(46, 12);
         assert_eq!(four.pfn_bits, 46 - 12);
         assert_eq!(four.pfn_mask(), (1 << 34) - 1);
         assert_eq!(
             (four.young_bit(), four.dirty_bit(), four.total_bits()),
             (34, 35, 36)
         );
-        let five = PfnLayout::new(true);
+        let five = PfnLayout::new(52, 12);
         assert_eq!(five.pfn_bits, 40);
         assert_eq!(five.young(), 1 << 40);
         assert_eq!(five.dirty(), 1 << 41);
@@ -318,7 +324,7 @@ mod tests {
 
     #[test]
     fn young_bit_survives_with_type() {
-        let l = PfnLayout::new(false);
+        let l = PfnLayout::new(46, 12);
         let e = SwpEntry::new(25, 0x77).with_offset_bits(l.young());
         assert_eq!(e.0, (25 << 58) | (1 << 34) | 0x77);
         assert_eq!(l.pfn(e), 0x77);

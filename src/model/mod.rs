@@ -1,4 +1,5 @@
-//! The Rust model of the kernel's swap-entry and softleaf helpers on x86_64,
+//! The Rust model of the kernel's swap-entry and softleaf helpers, on every
+//! arch it has a codec for (`arch::CODECS`),
 //! written from their documented meaning (layout comments, kernel-doc, the
 //! design's account of the device-private migration series) rather than from
 //! the C. The engine asks it the same question it asks a compiled C variant:
@@ -14,13 +15,14 @@
 //! * `classify`: the `softleaf_*` classification and what it warns about;
 //! * `swapops`: the generations before it (6.1, 6.12) and the type tests
 //!   and makers every generation spells as a table;
-//! * `arch_x86_64`: PTE/PMD bits and the arch swap-entry codec;
+//! * `arch`: one codec per arch encoding: its swap PTE's fields, flag bits
+//!   and what `pte/pmd_present` and `_none` read;
 //! * `pagetable`: entries in and out of PTEs/PMDs, swap PTE flags;
 //! * `constants`: every macro constant under test;
 //! * `static_checks`: which configs the headers should refuse to compile;
 //! * `lineage`: one meaning's spellings across generations, and its changes.
 
-pub mod arch_x86_64;
+pub mod arch;
 pub mod classify;
 pub mod constants;
 pub mod entries;
@@ -32,10 +34,11 @@ pub mod types;
 
 use crate::call::{Args, Outcome, Page};
 use crate::helpers::{HelperSpec, Sig};
-use arch_x86_64::{ArchSwpEntry, Pmd, Pte, SwpFlag, SwpFlags};
+use arch::{ArchSwpEntry, Pmd, Pte, SwapPteCodec, SwpFlag};
 use entries::{PfnLayout, PteMarker, SwpEntry};
 use leafdiff_kernel::arch::Arch;
 use leafdiff_kernel::config::{ConfigOption, KernelConfig};
+use pagetable::SwpFlags;
 use types::{SoftleafType, SwapTypes, SwpKind};
 
 /// Optional API a kernel's headers may or may not carry, detected from what
@@ -45,14 +48,20 @@ pub struct Features {
     pub generation: Generation,
     /// The device-private migration entry series (ARCHITECTURE.md §6) is applied.
     pub device_migration: bool,
+    /// The arch's headers lay swap PTEs out as the model's codec for the
+    /// arch draws them (`SwapPteCodec::drawn_in`); false where the model has
+    /// no codec for the arch, or its headers predate the layout drawn.
+    pub arch_layout: bool,
 }
 
 impl Features {
-    /// `names` answers whether the kernel's headers define a macro or function.
-    pub fn from_defined(names: &dyn Fn(&str) -> bool) -> Features {
+    /// `names` answers whether the kernel's headers for `arch` define a
+    /// macro or function.
+    pub fn from_defined(arch: &Arch, names: &dyn Fn(&str) -> bool) -> Features {
         Features {
             generation: Generation::from_defined(names),
             device_migration: names("SWP_MIGRATION_DEVICE_READ"),
+            arch_layout: arch::codec(arch).is_some_and(|c| c.drawn_in(names)),
         }
     }
 }
@@ -130,10 +139,6 @@ pub struct Model {
     pub features: Features,
 }
 
-/// The arches the model has a codec for; every other arch is checked by
-/// properties alone until its codec is written.
-pub const MODELLED_ARCHES: &[&Arch] = &[&leafdiff_kernel::arch::x86_64::X86_64];
-
 impl Model {
     pub fn new(arch: &'static Arch, config: KernelConfig, features: Features) -> Model {
         Model {
@@ -143,9 +148,15 @@ impl Model {
         }
     }
 
+    /// The codec of this arch's encoding, if the model has one for the
+    /// layout these headers carry.
+    pub fn codec(&self) -> Option<&'static dyn SwapPteCodec> {
+        arch::codec(self.arch).filter(|_| self.features.arch_layout)
+    }
+
     /// Whether the model describes this arch's encoding.
     pub fn knows_arch(&self) -> bool {
-        MODELLED_ARCHES.contains(&self.arch)
+        self.codec().is_some()
     }
 
     /// Whether the model has a meaning for `helper` on this kernel: it knows
@@ -164,10 +175,8 @@ impl Model {
     /// define it (a constant left undefined, a series helper without the
     /// series, `migration_entry_supports_ad` without migration, ...).
     pub fn eval(&self, helper: &HelperSpec, args: &Args) -> Option<Outcome> {
-        if !self.models(helper) {
-            return None;
-        }
-        Ctx::new(self, args).call(helper)
+        let codec = self.codec().filter(|_| helper.modelled)?;
+        Ctx::new(self, codec, args).call(helper)
     }
 }
 
@@ -179,17 +188,19 @@ pub(crate) struct Ctx<'a> {
     pub types: SwapTypes,
     pub pfn: PfnLayout,
     pub flags: SwpFlags,
+    pub codec: &'static dyn SwapPteCodec,
     pub args: &'a Args,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(model: &'a Model, args: &'a Args) -> Ctx<'a> {
+    fn new(model: &'a Model, codec: &'static dyn SwapPteCodec, args: &'a Args) -> Ctx<'a> {
         Ctx {
             config: &model.config,
             features: model.features,
             types: model.swap_types(),
-            pfn: PfnLayout::new(arch_x86_64::la57(args.knobs)),
-            flags: SwpFlags::new(&model.config),
+            pfn: PfnLayout::of(codec, args.knobs),
+            flags: SwpFlags::new(&model.config, codec, args.knobs),
+            codec,
             args,
         }
     }
@@ -220,6 +231,10 @@ impl<'a> Ctx<'a> {
             // whose migration stubs leave it out).
             "migration_entry_supports_ad" | "is_readable_exclusive_migration_entry" => {
                 self.has(ConfigOption::Migration)
+            }
+            "__swp_entry_to_pmd" | "__pmd_to_swp_entry" => {
+                !self.codec.pmd_conversions_need_pmd_softleaves()
+                    || self.has(ConfigOption::PmdSoftleaves)
             }
             _ => true,
         }
@@ -368,10 +383,10 @@ impl<'a> Ctx<'a> {
             "pmd_swp_clear_uffd" | "pmd_swp_clear_uffd_wp" => {
                 out::value(self.pmd_clear(pmd, SwpFlag::Uffd).0)
             }
-            "pte_present" => out::flag(pte.present()),
-            "pte_none" => out::flag(pte.none()),
-            "pmd_present" => out::flag(pmd.present()),
-            "pmd_none" => out::flag(pmd.none()),
+            "pte_present" => out::flag(self.codec.pte_present(pte)),
+            "pte_none" => out::flag(self.pte_none(pte)),
+            "pmd_present" => out::flag(self.pmd_present(pmd)),
+            "pmd_none" => out::flag(self.codec.pmd_none(pmd)),
             "pte_is_marker" => self.leaf_is(self.softleaf_from_pte(pte), |t| t == T::Marker),
             "pte_is_uffd_wp_marker" => {
                 self.leaf_is_marker_with(self.softleaf_from_pte(pte), PteMarker::UFFD_WP)
@@ -380,13 +395,13 @@ impl<'a> Ctx<'a> {
             "pmd_is_migration_entry" => self.leaf_is(self.softleaf_from_pmd(pmd), T::is_migration),
             "pmd_is_device_private_entry" => self.pmd_is_device_private_entry(pmd),
             "pmd_is_valid_softleaf" => self.leaf_is(self.softleaf_from_pmd(pmd), T::valid_at_pmd),
-            "__swp_entry" => out::value(ArchSwpEntry::encode(a, self.args.b).0),
-            "__swp_type" => out::value(ArchSwpEntry(a).type_num()),
-            "__swp_offset" => out::value(ArchSwpEntry(a).offset()),
-            "__pte_to_swp_entry" => out::value(pte.arch_entry().0),
-            "__pmd_to_swp_entry" => out::value(pmd.arch_entry().0),
-            "__swp_entry_to_pte" => out::value(Pte::from_arch(ArchSwpEntry(a)).0),
-            "__swp_entry_to_pmd" => out::value(Pmd::from_arch(ArchSwpEntry(a)).0),
+            "__swp_entry" => out::value(self.codec.encode(a, self.args.b).0),
+            "__swp_type" => out::value(self.codec.type_num(ArchSwpEntry(a))),
+            "__swp_offset" => out::value(self.codec.offset(ArchSwpEntry(a))),
+            "__pte_to_swp_entry" => out::value(self.codec.pte_to_entry(pte).0),
+            "__pmd_to_swp_entry" => out::value(self.codec.pmd_to_entry(pmd).0),
+            "__swp_entry_to_pte" => out::value(self.codec.entry_to_pte(ArchSwpEntry(a)).0),
+            "__swp_entry_to_pmd" => out::value(self.codec.entry_to_pmd(ArchSwpEntry(a)).0),
 
             _ => {
                 return self

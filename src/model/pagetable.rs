@@ -7,13 +7,13 @@
 //! that, converting to a PMD yields an empty PMD and reading one yields the
 //! empty entry.
 
-use super::arch_x86_64::{ArchSwpEntry, Pmd, Pte, SwpFlag};
+use super::arch::{ArchSwpEntry, Pmd, Pte, SwapPteCodec, SwpFlag};
 use super::entries::{PteMarker, SwpEntry};
 use super::out;
 use super::types::SoftleafType;
 use super::Ctx;
-use crate::call::Outcome;
-use leafdiff_kernel::config::ConfigOption;
+use crate::call::{Knobs, Outcome};
+use leafdiff_kernel::config::{ConfigOption, KernelConfig};
 
 /// The flags a swap PTE can carry, all of which `pte_swp_clear_flags` drops.
 const PTE_SWP_FLAGS: [SwpFlag; 3] = [SwpFlag::Exclusive, SwpFlag::SoftDirty, SwpFlag::Uffd];
@@ -22,23 +22,84 @@ const PTE_SWP_FLAGS: [SwpFlag; 3] = [SwpFlag::Exclusive, SwpFlag::SoftDirty, Swp
 /// exclusive bit.
 pub(super) const PMD_SWP_FLAGS: [SwpFlag; 2] = [SwpFlag::SoftDirty, SwpFlag::Uffd];
 
+/// Which flag bits this config gives swap PTEs and PMDs on one arch. A flag
+/// whose feature is off, or that the arch has no bit for, has none: setting
+/// it changes nothing, testing it is false.
+#[derive(Clone, Copy)]
+pub struct SwpFlags {
+    soft_dirty: bool,
+    uffd: bool,
+    pmd_softleaves: bool,
+    codec: &'static dyn SwapPteCodec,
+    knobs: Knobs,
+}
+
+impl SwpFlags {
+    pub fn new(config: &KernelConfig, codec: &'static dyn SwapPteCodec, knobs: Knobs) -> SwpFlags {
+        SwpFlags {
+            soft_dirty: config.has(ConfigOption::SoftDirty),
+            uffd: config.has(ConfigOption::UffdWp),
+            pmd_softleaves: config.has(ConfigOption::PmdSoftleaves),
+            codec,
+            knobs,
+        }
+    }
+
+    fn configured(self, flag: SwpFlag) -> bool {
+        match flag {
+            SwpFlag::Exclusive => true,
+            SwpFlag::SoftDirty => self.soft_dirty,
+            SwpFlag::Uffd => self.uffd,
+        }
+    }
+
+    /// The PTE bit for `flag`, or 0 when the config gives it none.
+    pub fn pte_mask(self, flag: SwpFlag) -> u64 {
+        if !self.configured(flag) {
+            return 0;
+        }
+        self.codec.swp_pte_bit(flag, self.knobs)
+    }
+
+    /// The PMD bit for `flag`. Soft-dirty on swap PMDs needs PMD leaf
+    /// entries at all; without them the generic no-op helpers stand in.
+    /// The uffd bit depends on uffd support alone.
+    pub fn pmd_mask(self, flag: SwpFlag) -> u64 {
+        if !self.configured(flag) || (flag == SwpFlag::SoftDirty && !self.pmd_softleaves) {
+            return 0;
+        }
+        self.codec.swp_pmd_bit(flag, self.knobs)
+    }
+}
+
 impl Ctx<'_> {
     fn pmd_softleaves(&self) -> bool {
         self.has(ConfigOption::PmdSoftleaves)
     }
 
     /// The arch form of an entry: same type and offset, the arch's packing.
-    fn to_arch(entry: SwpEntry) -> ArchSwpEntry {
-        ArchSwpEntry::encode(entry.type_num(), entry.offset())
+    fn arch_entry(&self, entry: SwpEntry) -> ArchSwpEntry {
+        self.codec.encode(entry.type_num(), entry.offset())
     }
 
-    pub(super) fn from_arch(arch: ArchSwpEntry) -> SwpEntry {
-        SwpEntry::new(arch.type_num(), arch.offset())
+    /// The arch-independent entry of an arch one: its type and offset.
+    pub(super) fn swp_entry_of(&self, arch: ArchSwpEntry) -> SwpEntry {
+        SwpEntry::new(self.codec.type_num(arch), self.codec.offset(arch))
+    }
+
+    /// `pte_none`, with this call's run-time answers.
+    pub fn pte_none(&self, pte: Pte) -> bool {
+        self.codec.pte_none(pte, self.args.knobs)
+    }
+
+    /// `pmd_present`, as this config compiles it.
+    pub fn pmd_present(&self, pmd: Pmd) -> bool {
+        self.codec.pmd_present(pmd, self.pmd_softleaves())
     }
 
     /// `swp_entry_to_pte`/`softleaf_to_pte`.
     pub fn entry_to_pte(&self, entry: SwpEntry) -> Pte {
-        Pte::from_arch(Self::to_arch(entry))
+        self.codec.entry_to_pte(self.arch_entry(entry))
     }
 
     /// `swp_entry_to_pmd`/`softleaf_to_pmd`: an empty PMD without PMD leaves.
@@ -46,13 +107,13 @@ impl Ctx<'_> {
         if !self.pmd_softleaves() {
             return Pmd(0);
         }
-        Pmd::from_arch(Self::to_arch(entry))
+        self.codec.entry_to_pmd(self.arch_entry(entry))
     }
 
     /// `softleaf_from_pte`: a present or none PTE holds no leaf entry; any
     /// other is decoded as `pte_to_swp_entry` decodes it.
     pub fn softleaf_from_pte(&self, pte: Pte) -> SwpEntry {
-        if pte.present() || pte.none() {
+        if self.codec.pte_present(pte) || self.pte_none(pte) {
             return SwpEntry::NONE;
         }
         self.pte_to_swp_entry(pte)
@@ -60,13 +121,13 @@ impl Ctx<'_> {
 
     /// `softleaf_from_pmd`: likewise, where PMDs can hold leaf entries.
     pub fn softleaf_from_pmd(&self, pmd: Pmd) -> SwpEntry {
-        if !self.pmd_softleaves() || pmd.present() || pmd.none() {
+        if !self.pmd_softleaves() || self.pmd_present(pmd) || self.codec.pmd_none(pmd) {
             return SwpEntry::NONE;
         }
         let bare = PMD_SWP_FLAGS
             .iter()
             .fold(pmd, |pmd, flag| self.pmd_clear(pmd, *flag));
-        Self::from_arch(bare.arch_entry())
+        self.swp_entry_of(self.codec.pmd_to_entry(bare))
     }
 
     pub fn pte_swp_clear_flags(&self, pte: Pte) -> Pte {
@@ -84,7 +145,7 @@ impl Ctx<'_> {
     }
 
     pub fn pte_test(&self, pte: Pte, flag: SwpFlag) -> bool {
-        pte.flags() & self.flags.pte_mask(flag) != 0
+        pte.0 & self.flags.pte_mask(flag) != 0
     }
 
     pub fn pmd_set(&self, pmd: Pmd, flag: SwpFlag) -> Pmd {
@@ -96,7 +157,7 @@ impl Ctx<'_> {
     }
 
     pub fn pmd_test(&self, pmd: Pmd, flag: SwpFlag) -> bool {
-        pmd.flags() & self.flags.pmd_mask(flag) != 0
+        pmd.0 & self.flags.pmd_mask(flag) != 0
     }
 
     /// `pte_is_uffd_marker`: markers userfaultfd handles (write-protect and
@@ -117,5 +178,32 @@ impl Ctx<'_> {
             return out::flag(false);
         }
         self.leaf_is(self.softleaf_from_pmd(pmd), SoftleafType::is_device_private)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::arch::x86_64::X86_64;
+
+    #[test]
+    fn flag_bits_follow_config() {
+        let k = Knobs::default();
+        let none = SwpFlags::new(&KernelConfig::default(), &X86_64, k);
+        assert_eq!(none.pte_mask(SwpFlag::Exclusive), 1 << 3);
+        assert_eq!(none.pte_mask(SwpFlag::SoftDirty), 0);
+        assert_eq!(none.pte_mask(SwpFlag::Uffd), 0);
+        let all = SwpFlags::new(&KernelConfig::from_bits(0xff), &X86_64, k);
+        assert_eq!(all.pte_mask(SwpFlag::SoftDirty), 1 << 1);
+        assert_eq!(all.pte_mask(SwpFlag::Uffd), 1 << 2);
+        assert_eq!(all.pmd_mask(SwpFlag::SoftDirty), 1 << 1);
+        let no_pmd = KernelConfig {
+            enabled: [ConfigOption::SoftDirty, ConfigOption::UffdWp]
+                .into_iter()
+                .collect(),
+        };
+        let no_pmd = SwpFlags::new(&no_pmd, &X86_64, k);
+        assert_eq!(no_pmd.pmd_mask(SwpFlag::SoftDirty), 0);
+        assert_eq!(no_pmd.pmd_mask(SwpFlag::Uffd), 1 << 2);
     }
 }

@@ -4,26 +4,32 @@
 //! a variant that fails to compile where nothing here fires, or compiles
 //! where something does, is a finding.
 
-use super::arch_x86_64::SWP_TYPE_BITS;
 use super::entries::{PfnLayout, SWP_TYPE_SHIFT};
 use super::types::{SwpKind, MAX_SWAPFILES_SHIFT};
 use super::Model;
+use crate::call::Knobs;
 
 impl Model {
     /// Why this config's headers should not compile; empty if they should.
     pub fn expected_build_failures(&self) -> Vec<String> {
         let mut why = Vec::new();
+        let Some(codec) = self.codec() else {
+            return why;
+        };
         // MAX_SWAPFILES_CHECK(), the arch's check that its swap PTE holds
-        // every type number: the x86_64 codec's, on the arch it knows.
-        if self.knows_arch() && MAX_SWAPFILES_SHIFT > SWP_TYPE_BITS {
+        // every type number.
+        if MAX_SWAPFILES_SHIFT > codec.swp_type_bits() {
             why.push("BUILD_BUG_ON(MAX_SWAPFILES_SHIFT > SWP_TYPE_BITS)".into());
         }
         // softleaf_has_pfn(): the offset holds a PFN however wide physical
         // addresses are at run time.
-        if self.knows_arch()
-            && [false, true]
-                .into_iter()
-                .any(|la57| SWP_TYPE_SHIFT < PfnLayout::new(la57).pfn_bits)
+        let knob_settings = (0..1u8 << self.arch.knobs.len()).map(|arch| Knobs {
+            arch,
+            swap_migration_ad_supported: false,
+        });
+        if knob_settings
+            .into_iter()
+            .any(|knobs| SWP_TYPE_SHIFT < PfnLayout::of(codec, knobs).pfn_bits)
         {
             why.push("BUILD_BUG_ON(SWP_TYPE_SHIFT < SWP_PFN_BITS)".into());
         }
@@ -66,6 +72,7 @@ mod tests {
                     Features {
                         generation,
                         device_migration,
+                        arch_layout: true,
                     },
                 );
                 assert_eq!(m.expected_build_failures(), Vec::<String>::new());

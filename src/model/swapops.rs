@@ -9,7 +9,7 @@
 //! an entry that holds none, or following a migration entry to a page that
 //! is not locked.
 
-use super::arch_x86_64::{Pmd, Pte};
+use super::arch::{Pmd, Pte};
 use super::entries::{PteMarker, SwpEntry};
 use super::out::{self, Record};
 use super::pagetable::PMD_SWP_FLAGS;
@@ -162,9 +162,9 @@ impl Ctx<'_> {
             }
             "pte_to_swp_entry" => out::value(self.pte_to_swp_entry(pte).0),
             "pmd_to_swp_entry" => out::value(self.pmd_to_swp_entry(pmd).0),
-            "is_swap_pte" => out::flag(is_swap_pte(pte)),
+            "is_swap_pte" => out::flag(self.is_swap_pte(pte)),
             "is_pte_marker" => out::flag(self.is_pte_marker(pte)),
-            "pte_none_mostly" => out::flag(pte.none() || self.is_pte_marker(pte)),
+            "pte_none_mostly" => out::flag(self.pte_none(pte) || self.is_pte_marker(pte)),
             "is_pmd_migration_entry" => out::flag(self.is_pmd_migration_entry(pmd)),
             _ => return None,
         };
@@ -203,7 +203,7 @@ impl Ctx<'_> {
     /// `pte_to_swp_entry`: the entry of a swap PTE once its software flags
     /// are stripped; a present or none PTE is decoded all the same.
     pub fn pte_to_swp_entry(&self, pte: Pte) -> SwpEntry {
-        Self::from_arch(self.pte_swp_clear_flags(pte).arch_entry())
+        self.swp_entry_of(self.codec.pte_to_entry(self.pte_swp_clear_flags(pte)))
     }
 
     /// `pmd_to_swp_entry`: likewise for PMDs (no exclusive bit), where
@@ -215,12 +215,12 @@ impl Ctx<'_> {
         let bare = PMD_SWP_FLAGS
             .iter()
             .fold(pmd, |pmd, flag| self.pmd_clear(pmd, *flag));
-        Self::from_arch(bare.arch_entry())
+        self.swp_entry_of(self.codec.pmd_to_entry(bare))
     }
 
     /// `is_pte_marker`: a swap PTE holding a marker entry.
     fn is_pte_marker(&self, pte: Pte) -> bool {
-        is_swap_pte(pte) && self.is_type(self.pte_to_swp_entry(pte), &[Marker])
+        self.is_swap_pte(pte) && self.is_type(self.pte_to_swp_entry(pte), &[Marker])
     }
 
     /// `is_pmd_migration_entry`: a non-present PMD holding a migration
@@ -228,12 +228,12 @@ impl Ctx<'_> {
     /// THP migration.
     fn is_pmd_migration_entry(&self, pmd: Pmd) -> bool {
         self.has(ConfigOption::PmdSoftleaves)
-            && !pmd.present()
+            && !self.pmd_present(pmd)
             && self.is_type(self.pmd_to_swp_entry(pmd), MIGRATION_KINDS)
     }
-}
 
-/// `is_swap_pte`: neither none nor present.
-fn is_swap_pte(pte: Pte) -> bool {
-    !pte.none() && !pte.present()
+    /// `is_swap_pte`: neither none nor present.
+    fn is_swap_pte(&self, pte: Pte) -> bool {
+        !self.pte_none(pte) && !self.codec.pte_present(pte)
+    }
 }

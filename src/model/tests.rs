@@ -24,19 +24,23 @@ fn known_helpers() -> impl Iterator<Item = &'static HelperSpec> {
 const SERIES: Features = Features {
     generation: Generation::Softleaf,
     device_migration: true,
+    arch_layout: true,
 };
 const STOCK: Features = Features {
     generation: Generation::Softleaf,
     device_migration: false,
+    arch_layout: true,
 };
 /// Debian's 6.1 and 6.12 (ARCHITECTURE.md §8).
 const SIX_ONE: Features = Features {
     generation: Generation::SwapinError,
     device_migration: false,
+    arch_layout: true,
 };
 const SIX_TWELVE: Features = Features {
     generation: Generation::Swapops,
     device_migration: false,
+    arch_layout: true,
 };
 
 fn config(options: &[ConfigOption]) -> KernelConfig {
@@ -49,8 +53,10 @@ fn all_on() -> KernelConfig {
     config(&ConfigOption::ALL)
 }
 
+const X86: &Arch = &leafdiff_kernel::arch::x86_64::X86_64;
+
 fn model(config: KernelConfig, features: Features) -> Model {
-    Model::new(&leafdiff_kernel::arch::x86_64::X86_64, config, features)
+    Model::new(X86, config, features)
 }
 
 fn call(m: &Model, name: &str, args: Args) -> Option<Outcome> {
@@ -184,20 +190,39 @@ fn config_decides_which_type_constants_exist() {
 
 #[test]
 fn features_come_from_what_is_defined() {
-    assert_eq!(Features::from_defined(&|n| n == "softleaf_type"), STOCK);
     assert_eq!(
-        Features::from_defined(&|n| ["softleaf_type", "SWP_MIGRATION_DEVICE_READ"].contains(&n)),
+        Features::from_defined(X86, &|n| n == "softleaf_type"),
+        STOCK
+    );
+    assert_eq!(
+        Features::from_defined(X86, &|n| ["softleaf_type", "SWP_MIGRATION_DEVICE_READ"]
+            .contains(&n)),
         SERIES
     );
     // Before leafops.h: 6.12's swapops.h, and 6.1's with a swapin-error type.
     assert_eq!(
-        Features::from_defined(&|n| n == "is_migration_entry"),
+        Features::from_defined(X86, &|n| n == "is_migration_entry"),
         SIX_TWELVE
     );
     assert_eq!(
-        Features::from_defined(&|n| ["is_migration_entry", "SWP_SWAPIN_ERROR"].contains(&n)),
+        Features::from_defined(X86, &|n| ["is_migration_entry", "SWP_SWAPIN_ERROR"]
+            .contains(&n)),
         SIX_ONE
     );
+}
+
+/// 6.1's alpha kept an eight-bit type and no exclusive marker: a layout the
+/// alpha codec does not draw, so those headers are left to the properties.
+#[test]
+fn a_codec_answers_only_for_the_layout_it_draws() {
+    let alpha = &leafdiff_kernel::arch::alpha::ALPHA;
+    let six_one = Features::from_defined(alpha, &|n| n == "SWP_SWAPIN_ERROR");
+    assert!(!six_one.arch_layout);
+    assert!(!Model::new(alpha, KernelConfig::default(), six_one).knows_arch());
+    let later = Features::from_defined(alpha, &|n| n == "_PAGE_SWP_EXCLUSIVE");
+    assert!(Model::new(alpha, KernelConfig::default(), later).knows_arch());
+    // x86_64's codec draws every layout its headers have had.
+    assert!(Features::from_defined(X86, &|_| false).arch_layout);
 }
 
 // ---- before leafops.h ------------------------------------------------------
@@ -778,6 +803,42 @@ fn entries_round_trip_through_ptes() {
     assert_eq!(value(&m, "softleaf_from_pte", on(0x63)), 0);
     assert_eq!(value(&m, "softleaf_from_pte", on(0x60)), 0);
     assert_eq!(value(&m, "softleaf_from_pmd", on(0x80 | swp(1, 0))), 0);
+}
+
+/// On every arch with a codec, with each arch's allowed options on: an entry
+/// the arch's PTE holds comes back from it with its flags set, and a fresh
+/// swap PTE is neither present nor none.
+#[test]
+fn every_codec_arch_round_trips_entries_through_its_ptes() {
+    for (arch, codec) in arch::CODECS {
+        let m = Model::new(arch, config(arch.options), STOCK);
+        let max_offset = codec.offset(codec.encode(0, u64::MAX));
+        for e in [swp(1, 0), swp(3, 0x1234), swp(25, max_offset), swp(31, 4)] {
+            let pte = value(&m, "softleaf_to_pte", on(e));
+            assert_eq!(value(&m, "pte_present", on(pte)), 0, "{}", arch.name);
+            assert_eq!(value(&m, "pte_none", on(pte)), 0, "{}", arch.name);
+            let flagged = value(&m, "pte_swp_mkexclusive", on(pte));
+            assert_ne!(flagged, pte, "{}: no exclusive bit", arch.name);
+            assert_eq!(
+                value(&m, "softleaf_from_pte", on(flagged)),
+                e,
+                "{}",
+                arch.name
+            );
+        }
+        // Where PMDs hold entries, a pfn entry's PMD (s390's in its own
+        // segment-entry form) is not present and reads back the same entry.
+        // (A PMD entry's offset is a pfn and its A/D bits: loongarch's
+        // offset field reaches its huge PMD's present-invalid bit only
+        // above those.)
+        if arch.allows(ConfigOption::PmdSoftleaves) {
+            for e in [swp(1, 0), swp(3, 0x1234), swp(31, 4)] {
+                let pmd = value(&m, "softleaf_to_pmd", on(e));
+                assert_eq!(value(&m, "pmd_present", on(pmd)), 0, "{}", arch.name);
+                assert_eq!(value(&m, "softleaf_from_pmd", on(pmd)), e, "{}", arch.name);
+            }
+        }
+    }
 }
 
 #[test]

@@ -402,18 +402,22 @@ mod tests {
     const OFF: Features = Features {
         generation: Generation::Softleaf,
         device_migration: false,
+        arch_layout: true,
     };
     const ON: Features = Features {
         generation: Generation::Softleaf,
         device_migration: true,
+        arch_layout: true,
     };
     const SIX_ONE: Features = Features {
         generation: Generation::SwapinError,
         device_migration: false,
+        arch_layout: true,
     };
     const SIX_TWELVE: Features = Features {
         generation: Generation::Swapops,
         device_migration: false,
+        arch_layout: true,
     };
 
     #[test]

@@ -3,8 +3,9 @@
 //! (word size, `CONFIG_*` the arch fixes), which of the varied config
 //! options its Kconfig lets vary, and which run-time questions its headers
 //! ask (answered by a knob the sweep takes both ways). Nothing outside this
-//! directory knows a fact of one arch; a new arch is a new file here, its
-//! entry in [`ALL`], and its shims under `csrc/shim/<arch>/`.
+//! directory knows a fact of one arch but the model's codec of its encoding
+//! (`src/model/arch/`); a new arch is a new file here, its entry in [`ALL`],
+//! its shims under `csrc/shim/<arch>/`, and for the model its codec.
 
 pub mod alpha;
 pub mod arm;
