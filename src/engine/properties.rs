@@ -453,10 +453,10 @@ fn arch_capacity(h: &Helpers, v: &Variant, knobs: Knobs) -> Option<(u32, u32)> {
         let offset_bits = (arch.pte_bits - shift).min(arch.word_bits - type_bits);
         Some((type_bits, offset_bits))
     })();
-    // Else what the arch's own `__swp_*` helpers keep, through the PTE and
-    // back as the kernel sizes swap devices: sh and ppc32 shift the entry
-    // on its way into the PTE.
-    stated.or_else(|| {
+    // What the arch's own `__swp_*` helpers keep, through the PTE and back
+    // as the kernel sizes swap devices: sh and ppc32 shift the entry on
+    // its way into the PTE.
+    let measured = (|| {
         let kept = |t: u64, o: u64, field: Option<&'static HelperSpec>| {
             let entry = ask_pair(v, h.arch_entry, t, o, knobs)?;
             let pte = ask(v, h.arch_entry_to_pte, entry, knobs)?;
@@ -466,7 +466,17 @@ fn arch_capacity(h: &Helpers, v: &Variant, knobs: Knobs) -> Option<(u32, u32)> {
         let types = kept(u64::MAX, 0, h.arch_type)?;
         let offsets = kept(0, u64::MAX, h.arch_offset)?;
         Some((low_ones(types), low_ones(offsets)))
-    })
+    })();
+    match (stated, measured) {
+        // The type field is what the helpers keep, whatever the width
+        // stated beside them (a mask one bit short keeps fewer). A stated
+        // offset field stands: an encoder that breaks offsets breaks every
+        // round trip, which the round-trip property reports as itself.
+        (Some((stated_types, offsets)), Some((kept_types, _))) => {
+            Some((stated_types.min(kept_types), offsets))
+        }
+        (stated, measured) => stated.or(measured),
+    }
 }
 
 /// How many low bits of `x` are set before the first clear one.
