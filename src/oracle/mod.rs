@@ -195,7 +195,7 @@ fn linked_table(table: &'static ffi::ld_variant) -> TableContents {
     unsafe {
         while !(*p).name.is_null() {
             if let Some(call) = (*p).call {
-                helpers.push((static_str((*p).name), Wrapper::Linked(call)));
+                helpers.push((static_str((*p).name).to_string(), Wrapper::Linked(call)));
             }
             p = p.add(1);
         }
@@ -212,13 +212,14 @@ fn linked_table(table: &'static ffi::ld_variant) -> TableContents {
 }
 
 /// An evaluator variant's helpers and enumerators, as the evaluator lists
-/// them: leaked once per variant, as the linked tables' strings are static.
+/// them; the enumerators' names are kept for the process's life, as the
+/// linked tables' strings are static.
 fn evaluator_table(variant: u32) -> TableContents {
     let d = evaluator::describe(variant);
     let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     let helpers = (0u32..)
         .zip(d.helpers)
-        .map(|(helper, name)| (leak(name), Wrapper::Evaluator { variant, helper }))
+        .map(|(helper, name)| (name, Wrapper::Evaluator { variant, helper }))
         .collect();
     let softleaf_types = d
         .softleaf_types
@@ -228,7 +229,7 @@ fn evaluator_table(variant: u32) -> TableContents {
     (helpers, softleaf_types)
 }
 
-type TableContents = (Vec<(&'static str, Wrapper)>, Vec<(u64, &'static str)>);
+type TableContents = (Vec<(String, Wrapper)>, Vec<(u64, &'static str)>);
 
 fn linked_call(
     call: unsafe extern "C" fn(*const ffi::ld_args) -> ffi::ld_result,
