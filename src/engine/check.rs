@@ -65,7 +65,7 @@ impl Pools {
 
     /// The pool random chunk `n` (from 1) draws from.
     fn of_chunk(&self, n: u64) -> &[usize] {
-        let evaluator_turn = n % EVALUATOR_CHUNK_EVERY == 0 || self.linked.is_empty();
+        let evaluator_turn = n.is_multiple_of(EVALUATOR_CHUNK_EVERY) || self.linked.is_empty();
         if evaluator_turn && !self.evaluator.is_empty() {
             &self.evaluator
         } else {
