@@ -6,14 +6,12 @@
 
 use crate::call::Args;
 use crate::engine::case::{Case, Target, ARCH_X86_64, CASE_LEN, FORMAT_VERSION};
+use crate::engine::check::CHUNK;
 use crate::engine::{properties, sweep, Checks, Engine};
 use crate::helpers::HelperSpec;
 use leafdiff_kernel::arch::Arch;
 use rand::{RngCore, SeedableRng};
 use std::time::{Duration, Instant};
-
-/// Cases run together per arch, as `check` runs them.
-const CHUNK: usize = 512;
 
 /// Inputs cycled through by every measurement: random argument bytes, each
 /// naming a helper of the target (a random id would only measure refusals).

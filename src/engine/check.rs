@@ -40,7 +40,7 @@ pub struct CheckOutcome {
 /// Cases run together: enough that a 32-bit variant's calls travel to the
 /// evaluator in few messages, few enough that the time limit still cuts
 /// in within milliseconds.
-const CHUNK: usize = 512;
+pub const CHUNK: usize = 512;
 
 /// One random chunk in this many goes to the variants in the 32-bit
 /// evaluator: `leafdiff bench` measures their cases at 30-70 times the cost
