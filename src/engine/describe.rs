@@ -140,12 +140,13 @@ pub fn case_in_kernel_terms(engine: &super::Engine, variant: usize, case: &super
             case.args.page.locked as u8
         ),
         Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool => {
-            let t = if case.helper.name.contains("pmd") {
-                "__pmd"
+            let table = if case.helper.name.contains("pmd") {
+                "pmd"
             } else {
-                "__pte"
+                "pte"
             };
-            format!("{}({t}({a:#x}))", case.helper.name)
+            let make = v.arch().table_words.make(table);
+            format!("{}({make}({a:#x}))", case.helper.name)
         }
         _ => format!("{}({})", case.helper.name, names.entry(a)),
     };

@@ -309,7 +309,7 @@ impl Engine {
             tally.properties += 1;
             findings.extend(violations.into_iter().map(|v| {
                 let signature = signature::property(self, variant, &v, &case.args);
-                let call = Case::call(&case, v.helper, v.arg);
+                let call = Case::call(&case, v.read_by.unwrap_or(v.helper), v.arg);
                 let helper = v.helper.name;
                 Finding {
                     kind: FindingKind::Property {

@@ -25,6 +25,9 @@ pub struct Violation {
     /// The call whose answer is `arg`, where a reproducer must make it
     /// rather than replay its answer (a round trip's encoder).
     pub arg_from: Option<(&'static HelperSpec, u64)>,
+    /// The helper a reproducer calls on `arg` where that is not `helper`:
+    /// the arch's `__swp_type` reading back what a culprit `__swp_entry` made.
+    pub read_by: Option<&'static HelperSpec>,
     pub detail: String,
 }
 
@@ -330,6 +333,7 @@ fn violation(
         arg,
         expected: None,
         arg_from: None,
+        read_by: None,
         detail,
     }
 }
@@ -506,12 +510,10 @@ fn capacity(h: &Helpers, v: &Variant, knobs: Knobs, out: &mut Vec<Violation>) {
     let Some(culprit) = culprit else { return };
     if let Some(shift) = ask(v, h.max_swapfiles_shift, 0, knobs) {
         if u64::from(type_bits) < shift {
-            out.push(violation(
-                "arch-holds-every-swap-type",
-                (culprit, 0),
-                0,
-                format!("the swap PTE keeps {type_bits} type bits, MAX_SWAPFILES_SHIFT is {shift}"),
-            ));
+            let detail =
+                format!("the swap PTE keeps {type_bits} type bits, MAX_SWAPFILES_SHIFT is {shift}");
+            let lost = violation("arch-holds-every-swap-type", (culprit, 0), 0, detail);
+            out.push(type_read_back(h, v, knobs, shift, lost));
         }
     }
     let pfn_entries = h
@@ -533,6 +535,32 @@ fn capacity(h: &Helpers, v: &Variant, knobs: Knobs, out: &mut Vec<Violation>) {
             ));
         }
     }
+}
+
+/// A lost swap type as a reproducer shows it without the model: the arch's
+/// `__swp_type` of `__swp_entry(largest type, 0)` should be that type.
+/// Where the pair keeps it (the PTE loses it), the violation stays as it is.
+fn type_read_back(
+    h: &Helpers,
+    v: &Variant,
+    knobs: Knobs,
+    shift: u64,
+    lost: Violation,
+) -> Violation {
+    let largest = (1 << shift) - 1;
+    let read_back = (|| {
+        let (encode, read) = (h.arch_entry?, h.arch_type?);
+        let entry = ask_pair(v, Some(encode), largest, 0, knobs)?;
+        let back = ask(v, Some(read), entry, knobs)?;
+        (back != largest).then_some(Violation {
+            arg: entry,
+            expected: Some(largest),
+            arg_from: Some((encode, largest)),
+            read_by: Some(read),
+            ..lost.clone()
+        })
+    })();
+    read_back.unwrap_or(lost)
 }
 
 /// Whether the arch can hold entry `e` in a swap PTE at all.

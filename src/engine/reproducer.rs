@@ -6,7 +6,7 @@ use super::describe::TypeNames;
 use super::{Case, Engine, FindingKind};
 use crate::call::Outcome;
 use crate::oracle::{KernelMeta, Variant};
-use leafdiff_kernel::arch::Arch;
+use leafdiff_kernel::arch::{Arch, TableWords};
 use leafdiff_kernel::config::{ConfigOption, KernelConfig};
 use leafdiff_kernel::helpers::{Sig, SOFTLEAF_TYPES};
 use std::collections::BTreeSet;
@@ -77,7 +77,7 @@ pub fn render_outcome(sig: Sig, o: &Outcome, names: &TypeNames) -> String {
 }
 
 /// The C argument list a helper is called with, and setup statements.
-fn c_arguments(case: &Case, names: &TypeNames) -> (Vec<String>, String) {
+fn c_arguments(case: &Case, names: &TypeNames, words: TableWords) -> (Vec<String>, String) {
     let a = case.args.a;
     let pte_t = if case.helper.name.contains("pmd") {
         "pmd"
@@ -107,7 +107,10 @@ fn c_arguments(case: &Case, names: &TypeNames) -> (Vec<String>, String) {
             },
         ),
         Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool => (
-            vec![format!("const {pte_t}_t {pte_t} = __{pte_t}({a:#x}ULL);")],
+            vec![format!(
+                "const {pte_t}_t {pte_t} = {}({a:#x}ULL);",
+                words.make(pte_t)
+            )],
             pte_t.into(),
         ),
         _ => (
@@ -129,11 +132,21 @@ fn c_arguments(case: &Case, names: &TypeNames) -> (Vec<String>, String) {
 
 /// The setup of a call whose page-table argument another call makes: that
 /// call's own setup, then the argument as its answer (`pte = softleaf_to_pte(entry)`).
-fn made_argument(case: &Case, from: &Case, names: &TypeNames) -> (Vec<String>, String) {
-    let (mut setup, from_arg) = c_arguments(from, names);
-    let (_, arg) = c_arguments(case, names);
+fn made_argument(
+    case: &Case,
+    from: &Case,
+    names: &TypeNames,
+    words: TableWords,
+) -> (Vec<String>, String) {
+    let (mut setup, from_arg) = c_arguments(from, names, words);
+    let (_, arg) = c_arguments(case, names, words);
+    let c_type = if arg == "entry" {
+        "swp_entry_t".to_string()
+    } else {
+        format!("{arg}_t")
+    };
     setup.push(format!(
-        "const {arg}_t {arg} = {}({from_arg});",
+        "const {c_type} {arg} = {}({from_arg});",
         from.helper.name
     ));
     (setup, arg)
@@ -147,8 +160,8 @@ fn entry_type_macro(case: &Case, names: &TypeNames) -> Option<String> {
 }
 
 /// The C expression whose value the test checks, and its expected value.
-fn c_check(case: &Case, model: &Outcome) -> (String, String) {
-    let (_, args) = c_arguments(case, &TypeNames::empty());
+fn c_check(case: &Case, model: &Outcome, words: TableWords) -> (String, String) {
+    let (_, args) = c_arguments(case, &TypeNames::empty(), words);
     let call = if case.helper.sig == Sig::Const {
         case.helper.name.to_string()
     } else {
@@ -177,12 +190,15 @@ fn c_check(case: &Case, model: &Outcome) -> (String, String) {
         | Sig::RadixToEntry
         | Sig::PteToEntry => (format!("{call}.val"), format!("{:#x}ULL", model.value)),
         Sig::EntryToPte | Sig::WordToPte | Sig::PteToPte => {
-            let val = if case.helper.name.contains("pmd") {
-                "pmd_val"
+            let table = if case.helper.name.contains("pmd") {
+                "pmd"
             } else {
-                "pte_val"
+                "pte"
             };
-            (format!("{val}({call})"), format!("{:#x}ULL", model.value))
+            (
+                format!("{}({call})", words.read(table)),
+                format!("{:#x}ULL", model.value),
+            )
         }
         _ => (
             format!("(unsigned long)({call})"),
@@ -208,8 +224,8 @@ fn kernel_line(v: &Variant) -> String {
     s
 }
 
-/// The call a reproducer makes and what it should answer (the model's
-/// answer, else what the property says): the case itself for a divergence,
+/// The call a reproducer makes and what it should answer (what the
+/// property says, else the model's answer): the case itself for a divergence,
 /// the breaking helper's call for a property.
 fn call_and_expected(
     engine: &Engine,
@@ -225,7 +241,10 @@ fn call_and_expected(
                 value,
                 ..Outcome::default()
             });
-            ((**call).clone(), model.or(stated).unwrap_or_default())
+            // What the property states comes first: its call's argument may
+            // be made by the kernel's own encoder, which the model's answer
+            // on the buggy argument would follow.
+            ((**call).clone(), stated.or(model).unwrap_or_default())
         }
     }
 }
@@ -244,15 +263,16 @@ struct Check {
 impl Check {
     fn of(engine: &Engine, variant: usize, case: &Case, kind: &FindingKind) -> Check {
         let names = TypeNames::of(engine.variants[variant], case.args.knobs);
+        let words = engine.variants[variant].arch().table_words;
         let (case, model) = call_and_expected(engine, variant, case, kind);
         let (setup, _) = match kind {
             FindingKind::Property {
                 arg_from: Some(from),
                 ..
-            } => made_argument(&case, from, &names),
-            _ => c_arguments(&case, &names),
+            } => made_argument(&case, from, &names, words),
+            _ => c_arguments(&case, &names, words),
         };
-        let (expr, want) = c_check(&case, &model);
+        let (expr, want) = c_check(&case, &model, words);
         Check {
             case,
             model,

@@ -32,4 +32,5 @@ pub const ALPHA: Arch = Arch {
     layout: "type 38-32, offset 63-40, exclusive 39; valid 0",
     kunit_arch: "alpha",
     kunit_skip_if: "!IS_ENABLED(CONFIG_ALPHA)",
+    table_words: super::TableWords::Value,
 };

@@ -53,6 +53,7 @@ const fn arm(
         layout,
         kunit_arch: "arm",
         kunit_skip_if: "!IS_ENABLED(CONFIG_ARM)",
+        table_words: super::TableWords::Value,
     }
 }
 

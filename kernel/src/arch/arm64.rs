@@ -52,6 +52,7 @@ const fn arm64(
         layout: LAYOUT,
         kunit_arch: "arm64",
         kunit_skip_if: "!IS_ENABLED(CONFIG_ARM64)",
+        table_words: super::TableWords::Value,
     }
 }
 

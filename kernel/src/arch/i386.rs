@@ -54,6 +54,7 @@ const fn i386(
         layout,
         kunit_arch: "i386",
         kunit_skip_if: "!IS_ENABLED(CONFIG_X86_32)",
+        table_words: super::TableWords::Value,
     }
 }
 

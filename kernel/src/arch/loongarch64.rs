@@ -33,4 +33,5 @@ pub const LOONGARCH64: Arch = Arch {
     layout: "type 22-16, offset 63-24, exclusive 23; present 0 (and PROTNONE), global ignored by pte_none",
     kunit_arch: "loongarch",
     kunit_skip_if: "!IS_ENABLED(CONFIG_LOONGARCH) || !IS_ENABLED(CONFIG_64BIT)",
+    table_words: super::TableWords::Value,
 };

@@ -34,4 +34,5 @@ pub const M68K: Arch = Arch {
     layout: "type 10-4, offset 31-12, exclusive 11; present 0 (and PROT_NONE 10), none = all zero",
     kunit_arch: "m68k",
     kunit_skip_if: "!IS_ENABLED(CONFIG_MMU_MOTOROLA)",
+    table_words: super::TableWords::Value,
 };

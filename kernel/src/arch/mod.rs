@@ -62,6 +62,37 @@ pub struct Arch {
     /// The C condition under which a KUnit reproducer's kernel did not
     /// compile this encoding, so the test skips.
     pub kunit_skip_if: &'static str,
+    /// How C spells a page-table word as leafdiff holds it: the word the
+    /// helpers' wrapper passes and returns, which is the stored word.
+    pub table_words: TableWords,
+}
+
+/// What a page-table word in a case is, as a reproducer spells it in C.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableWords {
+    /// The stored word is the value: `__pte(x)` makes it, `pte_val()` reads it.
+    Value,
+    /// The stored word is the value byte-swapped (ppc64 keeps page tables
+    /// big-endian): `__pte_raw(x)` makes it, `pte_raw()` reads it.
+    Raw,
+}
+
+impl TableWords {
+    /// The C that makes a `<table>_t` (`pte`, `pmd`) of a stored word.
+    pub fn make(self, table: &str) -> String {
+        match self {
+            TableWords::Value => format!("__{table}"),
+            TableWords::Raw => format!("__{table}_raw"),
+        }
+    }
+
+    /// The C that reads a `<table>_t`'s stored word.
+    pub fn read(self, table: &str) -> String {
+        match self {
+            TableWords::Value => format!("{table}_val"),
+            TableWords::Raw => format!("{table}_raw"),
+        }
+    }
 }
 
 /// Every arch this leafdiff knows, in the order variants are built.

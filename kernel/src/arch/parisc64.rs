@@ -33,4 +33,5 @@ pub const PARISC64: Arch = Arch {
         "(low bits) type 4-0, offset 7-5 and 63-10, exclusive (ACCESSED) and present in between",
     kunit_arch: "parisc",
     kunit_skip_if: "!IS_ENABLED(CONFIG_PARISC) || !IS_ENABLED(CONFIG_64BIT)",
+    table_words: super::TableWords::Value,
 };

@@ -40,4 +40,5 @@ pub const PPC32: Arch = Arch {
     layout: "(the PTE shifted right by 3) type 4-0, offset 31-5, exclusive READ; present 0, none = all zero",
     kunit_arch: "powerpc",
     kunit_skip_if: "!IS_ENABLED(CONFIG_PPC_BOOK3S_32)",
+    table_words: super::TableWords::Value,
 };

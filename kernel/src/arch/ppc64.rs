@@ -54,4 +54,5 @@ pub const PPC64: Arch = Arch {
     layout: "(of the big-endian word) type 4-0, offset from PAGE_SHIFT up to the RPN's top, exclusive NON_IDEMPOTENT, soft-dirty, _PAGE_PTE 62 always set",
     kunit_arch: "powerpc",
     kunit_skip_if: "!IS_ENABLED(CONFIG_PPC_BOOK3S_64)",
+    table_words: super::TableWords::Raw,
 };

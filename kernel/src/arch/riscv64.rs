@@ -47,4 +47,5 @@ pub const RISCV64: Arch = Arch {
     layout: "type 11-7, offset 63-12, exclusive 6, uffd-wp 4 and soft-dirty 3 (with Svrsw60t59b); present 0, PROT_NONE 5",
     kunit_arch: "riscv",
     kunit_skip_if: "!IS_ENABLED(CONFIG_RISCV) || !IS_ENABLED(CONFIG_64BIT)",
+    table_words: super::TableWords::Value,
 };

@@ -34,4 +34,5 @@ pub const S390: Arch = Arch {
     layout: "(bit 0 most significant) offset 0-51, exclusive 52, type 57-61, soft-dirty 62; invalid 53, a swap PTE has (pte & 0x201) == 0x200",
     kunit_arch: "s390",
     kunit_skip_if: "!IS_ENABLED(CONFIG_S390)",
+    table_words: super::TableWords::Value,
 };

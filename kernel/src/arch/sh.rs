@@ -37,4 +37,5 @@ pub const SH: Arch = Arch {
     layout: "(the PTE shifted right by 1) type 4-0, offset 31-10, exclusive USER; present 8 (and PROT_NONE), none = all zero",
     kunit_arch: "sh",
     kunit_skip_if: "!IS_ENABLED(CONFIG_SUPERH)",
+    table_words: super::TableWords::Value,
 };
