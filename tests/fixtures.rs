@@ -625,32 +625,48 @@ fn every_generation_in_one_build_shows_no_divergence() {
     }
 }
 
-/// One planted bug per arch family, in one build of the four arches they
-/// are planted in (tests/fixtures/arch-families.patch): each is found on
-/// its arch alone, with the helper and the property that show it.
+/// One planted bug per arch family, 64- and 32-bit, in one build of the
+/// seven arches they are planted in (tests/fixtures/arch-families.patch and
+/// arch-families-32.patch; the 32-bit ones compiled with -m32 and run in
+/// the evaluator): each is found on its arch alone, with the helper and the
+/// property that show it, as a root cause of its own; and every root
+/// cause's KUnit reproducer, compiled as its `--c` reproducer says (with
+/// -m32 for a 32-bit arch) with the userspace stand-in, fails on the bug and
+/// passes on the same headers without it.
 #[test]
-fn one_planted_bug_per_arch_family_is_found_on_its_arch() {
-    let arches = "arm64-4k,riscv64,loongarch64,ppc64";
-    try_build(None, &["arch-families.patch"], false, Some(arches), |b| {
-        let tmp = tempfile::tempdir().unwrap();
+fn one_planted_bug_per_arch_family_is_found_and_reproduced() {
+    const ARCHES: [&str; 7] = [
+        "arm64-4k",
+        "riscv64",
+        "loongarch64",
+        "ppc64",
+        "i386",
+        "i386-pae",
+        "arm",
+    ];
+    let arches = ARCHES.join(",");
+    let patches = ["arch-families.patch", "arch-families-32.patch"];
+    let tmp = tempfile::tempdir().unwrap();
+    let reproducers = try_build(None, &patches, false, Some(&arches), |b| {
         let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
         assert_eq!(code, 1, "{report:#}");
         let on = |helper: &str, property: &str| arches_showing(&report, helper, property);
-        // arm64: the uffd-wp flag on the offset's first bit, which
-        // pte_swp_clear_flags() then clears from every odd offset.
-        // loongarch: the offset shifted onto the exclusive bit, likewise.
+        // A flag bit on an offset bit, which decoding then clears from every
+        // odd offset: arm64's uffd-wp, arm's exclusive. A shift off by one:
+        // loongarch's offset onto the exclusive bit, i386's onto
+        // _PAGE_PROTNONE, so the swap PTE reads as present.
         assert_eq!(
             on(
                 "softleaf_from_pte",
                 "softleaf_from_pte-inverts-softleaf_to_pte"
             ),
-            ["arm64-4k", "loongarch64"],
+            ["arm", "arm64-4k", "i386", "loongarch64"],
             "{report:#}"
         );
-        // riscv: the type mask one bit short.
+        // A type mask one bit short: riscv and i386-pae.
         assert_eq!(
             on("__swp_entry", "arch-holds-every-swap-type"),
-            ["riscv64"],
+            ["i386-pae", "riscv64"],
             "{report:#}"
         );
         // powerpc: the soft-dirty bit is one pmd_present() and
@@ -665,103 +681,52 @@ fn one_planted_bug_per_arch_family_is_found_on_its_arch() {
             ["ppc64"],
             "{report:#}"
         );
-        // Each arch's bug is a root cause of its own.
-        let caused: Vec<&str> = report["causes"]
+        let causes: Vec<&Value> = report["causes"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|c| {
-                report["findings"][c["finding"].as_u64().unwrap() as usize]["variant"]
+            .map(|c| &report["findings"][c["finding"].as_u64().unwrap() as usize])
+            .collect();
+        for arch in ARCHES {
+            assert!(
+                causes.iter().any(|f| f["variant"]
                     .as_str()
                     .unwrap()
-            })
-            .collect();
-        for arch in ["arm64-4k", "riscv64", "loongarch64", "ppc64"] {
-            assert!(
-                caused.iter().any(|v| v.contains(&format!(":{arch}:"))),
-                "no root cause on {arch}: {caused:?}"
+                    .contains(&format!(":{arch}:"))),
+                "no root cause on {arch}:\n{report:#}"
             );
         }
+        causes
+            .into_iter()
+            .map(|f| {
+                let repro = PathBuf::from(f["reproducer"].as_str().unwrap());
+                let (_, kunit) = b.repro(&repro, &["--kunit"]);
+                let (_, c_program) = b.repro(&repro, &["--c"]);
+                let word32 = ["i386", "i386-pae", "arm"]
+                    .iter()
+                    .any(|a| f["variant"].as_str().unwrap().contains(&format!(":{a}:")));
+                assert_eq!(
+                    c_program.contains(" *   cc -m32 -O2 "),
+                    word32,
+                    "{c_program}"
+                );
+                let dir = tempfile::tempdir().unwrap();
+                let (code, out) = run_kunit(&kunit, &c_program, dir.path(), &[]);
+                assert_eq!(code, 1, "passes on the buggy kernel:\n{out}\n{kunit}");
+                (kunit, c_program)
+            })
+            .collect::<Vec<_>>()
     })
-    .unwrap_or_else(|e| panic!("building the arch fixture failed:\n{e}"));
-}
-
-/// The 32-bit encodings (compiled with -m32, run in the evaluator) each
-/// with a planted bug (tests/fixtures/arch-families-32.patch): each is found
-/// on its arch alone, and each round trip's KUnit reproducer (which makes
-/// the PTE with the kernel's encoder and decodes it), compiled as its `--c`
-/// reproducer says (-m32) with the userspace stand-in, fails on the bug and
-/// passes on the same headers without it.
-#[test]
-fn one_planted_bug_per_32_bit_encoding_is_found_and_reproduced() {
-    let arches = "i386,i386-pae,arm";
-    let tmp = tempfile::tempdir().unwrap();
-    let reproducers = try_build(
-        None,
-        &["arch-families-32.patch"],
-        false,
-        Some(arches),
-        |b| {
-            let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
-            assert_eq!(code, 1, "{report:#}");
-            // i386: the offset shifted onto _PAGE_PROTNONE, so an odd offset's
-            // swap PTE reads as present and does not decode back; arm: the
-            // exclusive flag on the offset's first bit, which decoding clears.
-            assert_eq!(
-                arches_showing(
-                    &report,
-                    "softleaf_from_pte",
-                    "softleaf_from_pte-inverts-softleaf_to_pte"
-                ),
-                ["arm", "i386"],
-                "{report:#}"
-            );
-            // i386-pae: the type mask one bit short.
-            assert_eq!(
-                arches_showing(&report, "__swp_entry", "arch-holds-every-swap-type"),
-                ["i386-pae"],
-                "{report:#}"
-            );
-            let causes = report["causes"].as_array().unwrap();
-            assert_eq!(causes.len(), 3, "{report:#}");
-            // The round trips' reproducers: a call and the entry it should
-            // give back. (A capacity's would need the model's codec.)
-            let round_trips: Vec<&Value> = causes
-                .iter()
-                .map(|c| &report["findings"][c["finding"].as_u64().unwrap() as usize])
-                .filter(|f| f["property"] == "softleaf_from_pte-inverts-softleaf_to_pte")
-                .collect();
-            assert_eq!(round_trips.len(), 2, "{report:#}");
-            round_trips
-                .into_iter()
-                .map(|f| {
-                    let repro = PathBuf::from(f["reproducer"].as_str().unwrap());
-                    let (_, kunit) = b.repro(&repro, &["--kunit"]);
-                    assert!(
-                        kunit.contains("softleaf_from_pte(softleaf_to_pte(")
-                            || kunit.contains("= softleaf_to_pte(entry);"),
-                        "{kunit}"
-                    );
-                    let (_, c_program) = b.repro(&repro, &["--c"]);
-                    assert!(c_program.contains(" *   cc -m32 -O2 "), "{c_program}");
-                    let dir = tempfile::tempdir().unwrap();
-                    let (code, out) = run_kunit(&kunit, &c_program, dir.path(), &[]);
-                    assert_eq!(code, 1, "passes on the buggy kernel:\n{out}\n{kunit}");
-                    (kunit, c_program)
-                })
-                .collect::<Vec<_>>()
-        },
-    )
-    .unwrap_or_else(|e| panic!("building the 32-bit arch fixture failed:\n{e}"));
-    // The same include paths, now holding the headers without the bug.
-    try_build(None, &[], false, Some(arches), |_| {
+    .unwrap_or_else(|e| panic!("building the arch fixtures failed:\n{e}"));
+    // The same include paths, now holding the headers without the bugs.
+    try_build(None, &[], false, Some(&arches), |_| {
         for (kunit, c_program) in &reproducers {
             let dir = tempfile::tempdir().unwrap();
             let (code, out) = run_kunit(kunit, c_program, dir.path(), &[]);
             assert_eq!(code, 0, "fails without the bug:\n{out}\n{kunit}");
         }
     })
-    .unwrap_or_else(|e| panic!("building the clean 32-bit arches failed:\n{e}"));
+    .unwrap_or_else(|e| panic!("building the clean arches failed:\n{e}"));
 }
 
 /// The arches (from `k<N>:<arch>:<config>` labels) on which `helper` breaks `property`.
