@@ -4,7 +4,7 @@
 //! decoded, selected, compared or signed), so the engine's own overhead is a
 //! figure. The libFuzzer-side figures come from `benches/fuzz-exec-rate.sh`.
 
-use crate::call::Args;
+use crate::call::{Args, Evaluate};
 use crate::engine::case::{Case, Target, ARCH_X86_64, CASE_LEN, FORMAT_VERSION};
 use crate::engine::check::CHUNK;
 use crate::engine::{properties, sweep, Checks, Engine};

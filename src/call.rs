@@ -1,6 +1,9 @@
 //! The vocabulary shared by the C oracle and the Rust model: what a helper is
-//! called with and what it answers. Both sides evaluate a `Call` and return an
-//! `Outcome`, or `None` when the kernel (or the model) has no such helper.
+//! called with and what it answers. Both sides implement [`Evaluate`]: a
+//! helper and its `Args` in, an `Outcome` out, or `None` when the kernel (or
+//! the model) has no such helper.
+
+use crate::helpers::HelperSpec;
 
 /// The stand-in `struct page` a page-taking helper sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -59,7 +62,8 @@ impl Knobs {
     }
 }
 
-/// The arguments of one call; which fields a helper reads is its `Sig`.
+/// The arguments of one call; which fields a helper reads is its shape's
+/// (`Sig::shape`): parameters take `a` and `b` in order, the page is `page`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Args {
     pub a: u64,
@@ -77,4 +81,14 @@ pub struct Outcome {
     pub warned: bool,
     /// `BUG_ON` fired: the kernel would have stopped, so `value` means nothing.
     pub bugged: bool,
+}
+
+/// What answers a helper call: a compiled C variant of the kernel
+/// (`oracle::Variant`) and the model (`model::Model`) alike, so every stage
+/// that compares them asks both the same way.
+pub trait Evaluate {
+    /// The call's outcome, normalised as [`Outcome`] says; `None` is
+    /// "absent": this kernel and config do not define the helper, or (for
+    /// the model) it has no meaning for it there.
+    fn eval(&self, helper: &HelperSpec, args: &Args) -> Option<Outcome>;
 }

@@ -12,7 +12,7 @@
 //! where a field sits in a case, so the dictionary stays valid when the
 //! case layout changes.
 
-use crate::call::Args;
+use crate::call::{Args, Evaluate};
 use crate::engine::sweep::knobs;
 use crate::helpers::Sig;
 use crate::oracle::Variant;

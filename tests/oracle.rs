@@ -2,7 +2,7 @@
 //! from the documented layouts (swapops.h's type/offset split, the x86
 //! swap-PTE diagram in pgtable_64.h), not from the C's own output.
 
-use leafdiff::call::{Args, Knobs, Page};
+use leafdiff::call::{Args, Evaluate, Knobs, Page};
 use leafdiff::helpers::lookup;
 use leafdiff::oracle::{self, Variant};
 use leafdiff_kernel::config::ConfigOption::{self, *};

@@ -22,7 +22,7 @@ fn main() {
         println!(
             "{:<56} {:<20} {how}: {}",
             h.name,
-            h.sig.shape(),
+            h.sig.shape().name,
             h.prototype
         );
     }

@@ -44,7 +44,7 @@ pub struct PrototypeChange {
 
 impl std::fmt::Display for PrototypeChange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let known: Vec<&str> = self.known.iter().map(|s| s.shape()).collect();
+        let known: Vec<&str> = self.known.iter().map(|s| s.shape().name).collect();
         write!(
             f,
             "prototype changed: {} now takes `{}`; the model knows it as {}",

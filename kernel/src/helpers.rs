@@ -7,99 +7,175 @@
 
 /// How a helper is called and what its result means: a call shape, derived
 /// from the helper's prototype (`prototype::Prototype::sig`). Every wrapper
-/// has the same C ABI (`ld_result f(const ld_args *)`); the shape says which
-/// argument fields are read and how the 64-bit result is interpreted.
+/// has the same C ABI (`ld_result f(const ld_args *)`); the shape's
+/// [`Shape`] (the one table of them is [`Sig::shape`]) says which argument
+/// fields are read as what, and how the 64-bit result is interpreted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Sig {
-    /// A constant macro; absent in variants whose config leaves it undefined.
     Const,
-    /// `(a = type, b = offset) -> swp_entry_t`
     TypeOffsetToEntry,
-    /// `(a = swp_entry_t) -> unsigned long`
     EntryToWord,
-    /// `(a = swp_entry_t) -> bool` (or an `int` truth value)
     EntryToBool,
-    /// `(a = swp_entry_t) -> enum softleaf_type`, compared by enumerator name.
     EntryToSoftleafType,
-    /// `(a = swp_entry_t) -> swp_entry_t`
     EntryToEntry,
-    /// `(a = offset or marker) -> swp_entry_t`
     WordToEntry,
-    /// `(a = xarray value pointer) -> swp_entry_t` (`radix_to_swp_entry`)
     RadixToEntry,
-    /// `() -> swp_entry_t`
     VoidToEntry,
-    /// `() -> bool`
     VoidToBool,
-    /// `(page) -> swp_entry_t`
     PageToEntry,
-    /// `(page, a = flags word) -> swp_entry_t`
     PageFlagsToEntry,
-    /// `(a = swp_entry_t, page attributes) -> page`, result is the page's pfn.
     EntryToPage,
-    /// `(a = swp_entry_t) -> pte_t/pmd_t`
     EntryToPte,
-    /// `(a = marker) -> pte_t`
     WordToPte,
-    /// `(a = pte_t/pmd_t) -> swp_entry_t`
     PteToEntry,
-    /// `(a = pte_t/pmd_t) -> pte_t/pmd_t`
     PteToPte,
-    /// `(a = pte_t/pmd_t) -> bool`
     PteToBool,
-    /// `(a = pte_t/pmd_t) -> page`, result is the page's pfn, all ones for NULL.
     PteToPage,
-    /// `(a = arch swp_entry_t) -> unsigned long` (`__swp_type`, `__swp_offset`)
     ArchEntryToWord,
 }
 
+/// One parameter of a call shape. A call carries its parameters in order
+/// in the `a` and `b` words of `ld_args`, but for the page, which is the
+/// call's own (`Args::page`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    /// A swap type number.
+    Type,
+    /// An `unsigned long`: an offset, a marker, flags.
+    Word,
+    /// A swap entry, `swp_entry_t`/`softleaf_t`.
+    Entry,
+    /// A `swp_entry_t` in the arch's own format, as `__swp_type` reads it.
+    ArchEntry,
+    /// A page-table word, `pte_t` or `pmd_t` as the helper's name says.
+    TableWord,
+    /// An XArray value pointer (`radix_to_swp_entry`).
+    Radix,
+    /// The call's page, passed as `struct page *`.
+    Page,
+}
+
+/// What a call shape's result is, and how its 64-bit answer reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// A constant macro's value, absent in variants whose config leaves it
+    /// undefined: no call at all.
+    Constant,
+    /// A swap entry's word.
+    Entry,
+    /// An `unsigned long`, or a pointer's address.
+    Word,
+    /// A truth value (`bool` or an `int` one), 0 or 1.
+    Truth,
+    /// An `enum softleaf_type`, compared by enumerator name.
+    SoftleafType,
+    /// A page-table word.
+    TableWord,
+    /// A `struct page *`, as its pfn; all ones for NULL.
+    Page,
+}
+
+/// A call shape described: its stable name, parameters and answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// Part of a helper's id in case files, so it must never change for an
+    /// existing shape.
+    pub name: &'static str,
+    pub params: &'static [Param],
+    pub answer: Answer,
+}
+
+impl Shape {
+    /// Each parameter with the call word that carries it: 0 for `a`, 1 for
+    /// `b`, in order; `None` for the page, which is the call's own.
+    pub fn carried(&self) -> impl Iterator<Item = (Param, Option<usize>)> + '_ {
+        let mut next = 0;
+        self.params.iter().map(move |&param| {
+            if param == Param::Page {
+                return (param, None);
+            }
+            next += 1;
+            (param, Some(next - 1))
+        })
+    }
+}
+
 impl Sig {
-    /// A stable name for the shape: part of a helper's id in case files, so
-    /// it must never change for an existing shape.
-    pub fn shape(self) -> &'static str {
-        match self {
-            Sig::Const => "const",
-            Sig::TypeOffsetToEntry => "type,offset->entry",
-            Sig::EntryToWord => "entry->word",
-            Sig::EntryToBool => "entry->bool",
-            Sig::EntryToSoftleafType => "entry->softleaf_type",
-            Sig::EntryToEntry => "entry->entry",
-            Sig::WordToEntry => "word->entry",
-            Sig::RadixToEntry => "radix->entry",
-            Sig::VoidToEntry => "void->entry",
-            Sig::VoidToBool => "void->bool",
-            Sig::PageToEntry => "page->entry",
-            Sig::PageFlagsToEntry => "page,flags->entry",
-            Sig::EntryToPage => "entry->page",
-            Sig::EntryToPte => "entry->pte",
-            Sig::WordToPte => "word->pte",
-            Sig::PteToEntry => "pte->entry",
-            Sig::PteToPte => "pte->pte",
-            Sig::PteToBool => "pte->bool",
-            Sig::PteToPage => "pte->page",
-            Sig::ArchEntryToWord => "arch_entry->word",
+    /// Every shape, for code that derives a shape from its description.
+    pub const ALL: [Sig; 20] = [
+        Sig::Const,
+        Sig::TypeOffsetToEntry,
+        Sig::EntryToWord,
+        Sig::EntryToBool,
+        Sig::EntryToSoftleafType,
+        Sig::EntryToEntry,
+        Sig::WordToEntry,
+        Sig::RadixToEntry,
+        Sig::VoidToEntry,
+        Sig::VoidToBool,
+        Sig::PageToEntry,
+        Sig::PageFlagsToEntry,
+        Sig::EntryToPage,
+        Sig::EntryToPte,
+        Sig::WordToPte,
+        Sig::PteToEntry,
+        Sig::PteToPte,
+        Sig::PteToBool,
+        Sig::PteToPage,
+        Sig::ArchEntryToWord,
+    ];
+
+    /// The one description of each shape, which the prototype reader, the
+    /// wrapper generator, the sweep, `describe`, signatures and reproducers
+    /// all read.
+    pub const fn shape(self) -> Shape {
+        use Answer as A;
+        use Param::*;
+        let (name, params, answer): (_, &'static [Param], _) = match self {
+            Sig::Const => ("const", &[], A::Constant),
+            Sig::TypeOffsetToEntry => ("type,offset->entry", &[Type, Word], A::Entry),
+            Sig::EntryToWord => ("entry->word", &[Entry], A::Word),
+            Sig::EntryToBool => ("entry->bool", &[Entry], A::Truth),
+            Sig::EntryToSoftleafType => ("entry->softleaf_type", &[Entry], A::SoftleafType),
+            Sig::EntryToEntry => ("entry->entry", &[Entry], A::Entry),
+            Sig::WordToEntry => ("word->entry", &[Word], A::Entry),
+            Sig::RadixToEntry => ("radix->entry", &[Radix], A::Entry),
+            Sig::VoidToEntry => ("void->entry", &[], A::Entry),
+            Sig::VoidToBool => ("void->bool", &[], A::Truth),
+            Sig::PageToEntry => ("page->entry", &[Page], A::Entry),
+            Sig::PageFlagsToEntry => ("page,flags->entry", &[Page, Word], A::Entry),
+            Sig::EntryToPage => ("entry->page", &[Entry], A::Page),
+            Sig::EntryToPte => ("entry->pte", &[Entry], A::TableWord),
+            Sig::WordToPte => ("word->pte", &[Word], A::TableWord),
+            Sig::PteToEntry => ("pte->entry", &[TableWord], A::Entry),
+            Sig::PteToPte => ("pte->pte", &[TableWord], A::TableWord),
+            Sig::PteToBool => ("pte->bool", &[TableWord], A::Truth),
+            Sig::PteToPage => ("pte->page", &[TableWord], A::Page),
+            Sig::ArchEntryToWord => ("arch_entry->word", &[ArchEntry], A::Word),
+        };
+        Shape {
+            name,
+            params,
+            answer,
         }
+    }
+
+    pub fn params(self) -> &'static [Param] {
+        self.shape().params
+    }
+
+    pub fn answer(self) -> Answer {
+        self.shape().answer
     }
 
     /// Whether the helper reads a swap entry (`swp_entry_t`/`softleaf_t`).
     pub fn takes_entry(self) -> bool {
-        matches!(
-            self,
-            Sig::EntryToWord
-                | Sig::EntryToBool
-                | Sig::EntryToSoftleafType
-                | Sig::EntryToEntry
-                | Sig::EntryToPte
-                | Sig::EntryToPage
-        )
+        self.params() == [Param::Entry]
     }
 
     /// Whether the helper reads a page-table word rather than an entry.
     pub fn takes_table_word(self) -> bool {
-        matches!(
-            self,
-            Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool | Sig::PteToPage
-        )
+        self.params() == [Param::TableWord]
     }
 }
 
@@ -115,15 +191,15 @@ pub enum Layer {
 impl Layer {
     /// The layer of a helper the model does not know, from its shape and name.
     pub fn of(name: &str, sig: Sig) -> Layer {
-        match sig {
-            Sig::Const => Layer::Constant,
-            Sig::EntryToPte
-            | Sig::WordToPte
-            | Sig::PteToEntry
-            | Sig::PteToPte
-            | Sig::PteToBool
-            | Sig::PteToPage
-            | Sig::ArchEntryToWord => Layer::PageTable,
+        let shape = sig.shape();
+        let page_table = shape.answer == Answer::TableWord
+            || shape
+                .params
+                .iter()
+                .any(|p| matches!(p, Param::TableWord | Param::ArchEntry));
+        match shape.answer {
+            Answer::Constant => Layer::Constant,
+            _ if page_table => Layer::PageTable,
             _ if name.starts_with("softleaf_") => Layer::Classification,
             _ => Layer::Entry,
         }
@@ -177,7 +253,7 @@ impl Known {
 /// changed means something else.
 pub fn helper_id(name: &str, sig: Sig) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
-    for b in name.bytes().chain([b'/']).chain(sig.shape().bytes()) {
+    for b in name.bytes().chain([b'/']).chain(sig.shape().name.bytes()) {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
@@ -595,5 +671,21 @@ mod tests {
             helper_id("make_readable_migration_entry_from_page", PageToEntry),
             helper_id("make_readable_migration_entry_from_page", PageFlagsToEntry)
         );
+    }
+
+    #[test]
+    fn shapes_are_named_once_and_carry_at_most_two_words() {
+        let mut names: Vec<&str> = Sig::ALL.iter().map(|s| s.shape().name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Sig::ALL.len());
+        for sig in Sig::ALL {
+            let words: Vec<usize> = sig.shape().carried().filter_map(|(_, w)| w).collect();
+            assert!(words.len() <= 2, "{sig:?}");
+            assert_eq!(words, (0..words.len()).collect::<Vec<_>>(), "{sig:?}");
+        }
+        // The flags after a page are the call's first word.
+        let flags: Vec<_> = PageFlagsToEntry.shape().carried().collect();
+        assert_eq!(flags, [(Param::Page, None), (Param::Word, Some(0))]);
     }
 }

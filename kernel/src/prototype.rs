@@ -6,7 +6,7 @@
 
 use crate::extract::index::{Definition, Kind};
 use crate::extract::lexer::identifiers;
-use crate::helpers::Sig;
+use crate::helpers::{Answer, Param, Sig};
 
 /// A value leafdiff can pass to a helper or read back from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -158,41 +158,62 @@ fn params_text(header: &str, name: &str) -> String {
 }
 
 impl Prototype {
-    /// The call shape leafdiff calls this prototype by.
+    /// The call shape leafdiff calls this prototype by: the one whose
+    /// description ([`Sig::shape`]) its parameter and result kinds fit.
     pub fn sig(&self) -> Result<Sig, Uncallable> {
-        use ValueKind::*;
-        let sig = match (self.params.as_slice(), self.result) {
-            (_, Void) => return Err(Uncallable::Void),
-            ([], Entry) => Sig::VoidToEntry,
-            ([], Truth) => Sig::VoidToBool,
-            ([Word, Word], Entry) => Sig::TypeOffsetToEntry,
-            ([Word], Entry) => Sig::WordToEntry,
-            ([Word], Pte) => Sig::WordToPte,
-            ([Pointer], Entry) => Sig::RadixToEntry,
-            ([Page], Entry) => Sig::PageToEntry,
-            ([Page, Word], Entry) => Sig::PageFlagsToEntry,
-            ([Entry], Word | Pointer) => Sig::EntryToWord,
-            ([Entry], Truth) => Sig::EntryToBool,
-            ([Entry], SoftleafType) => Sig::EntryToSoftleafType,
-            ([Entry], Entry) => Sig::EntryToEntry,
-            ([Entry], Pte | Pmd) => Sig::EntryToPte,
-            ([Entry], Page) => Sig::EntryToPage,
-            ([Pte | Pmd], Entry) => Sig::PteToEntry,
-            ([Pte | Pmd], Pte | Pmd) => Sig::PteToPte,
-            ([Pte | Pmd], Truth) => Sig::PteToBool,
-            ([Pte | Pmd], Page) => Sig::PteToPage,
-            (params, result) => {
-                return Err(Uncallable::Shape {
-                    params: params
+        if self.result == ValueKind::Void {
+            return Err(Uncallable::Void);
+        }
+        Sig::ALL
+            .into_iter()
+            .find(|sig| {
+                let shape = sig.shape();
+                shape.params.len() == self.params.len()
+                    && shape
+                        .params
                         .iter()
-                        .map(|k| format!("{k:?}"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    result: format!("{result:?}"),
-                })
-            }
-        };
-        Ok(sig)
+                        .zip(&self.params)
+                        .all(|(&p, &k)| param_fits(p, k))
+                    && answer_fits(shape.answer, self.result)
+            })
+            .ok_or_else(|| Uncallable::Shape {
+                params: self
+                    .params
+                    .iter()
+                    .map(|k| format!("{k:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                result: format!("{:?}", self.result),
+            })
+    }
+}
+
+/// Whether a parameter of C kind `kind` is a shape's `param`. No C type is
+/// an arch-format entry: where a helper is defined tells that
+/// (`discover::in_arch_format`).
+fn param_fits(param: Param, kind: ValueKind) -> bool {
+    use ValueKind as K;
+    match param {
+        Param::Type | Param::Word => kind == K::Word,
+        Param::Entry => kind == K::Entry,
+        Param::ArchEntry => false,
+        Param::TableWord => matches!(kind, K::Pte | K::Pmd),
+        Param::Radix => kind == K::Pointer,
+        Param::Page => kind == K::Page,
+    }
+}
+
+/// Whether a result of C kind `kind` is a shape's `answer`.
+fn answer_fits(answer: Answer, kind: ValueKind) -> bool {
+    use ValueKind as K;
+    match answer {
+        Answer::Constant => false,
+        Answer::Entry => kind == K::Entry,
+        Answer::Word => matches!(kind, K::Word | K::Pointer),
+        Answer::Truth => kind == K::Truth,
+        Answer::SoftleafType => kind == K::SoftleafType,
+        Answer::TableWord => matches!(kind, K::Pte | K::Pmd),
+        Answer::Page => kind == K::Page,
     }
 }
 
@@ -204,6 +225,50 @@ mod tests {
     fn proto(src: &str) -> Result<Prototype, Uncallable> {
         let idx = HeaderIndex::parse("x.h", src).unwrap();
         of_function(&idx.defs[0])
+    }
+
+    /// A C kind each shape's parameter or answer is written with.
+    fn kind_of_param(p: Param) -> Option<ValueKind> {
+        Some(match p {
+            Param::Type | Param::Word => ValueKind::Word,
+            Param::Entry => ValueKind::Entry,
+            Param::ArchEntry => return None,
+            Param::TableWord => ValueKind::Pte,
+            Param::Radix => ValueKind::Pointer,
+            Param::Page => ValueKind::Page,
+        })
+    }
+
+    #[test]
+    fn every_shape_but_the_constant_and_the_arch_entry_is_read_back_from_its_kinds() {
+        let kind_of_answer = |a: Answer| {
+            Some(match a {
+                Answer::Constant => return None,
+                Answer::Entry => ValueKind::Entry,
+                Answer::Word => ValueKind::Word,
+                Answer::Truth => ValueKind::Truth,
+                Answer::SoftleafType => ValueKind::SoftleafType,
+                Answer::TableWord => ValueKind::Pmd,
+                Answer::Page => ValueKind::Page,
+            })
+        };
+        let mut read = 0;
+        for sig in Sig::ALL {
+            let shape = sig.shape();
+            let params: Option<Vec<ValueKind>> =
+                shape.params.iter().map(|&p| kind_of_param(p)).collect();
+            let (Some(params), Some(result)) = (params, kind_of_answer(shape.answer)) else {
+                continue;
+            };
+            let p = Prototype {
+                params,
+                result,
+                text: String::new(),
+            };
+            assert_eq!(p.sig(), Ok(sig));
+            read += 1;
+        }
+        assert_eq!(read, Sig::ALL.len() - 2);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use crate::discover::Discovered;
 use crate::extract::HeaderFacts;
-use crate::helpers::Sig;
+use crate::helpers::{Answer, Param, Sig};
 
 /// The page-table word type a `pte_*`/`pmd_*` helper takes.
 fn table_type(name: &str) -> &'static str {
@@ -15,31 +15,36 @@ fn table_type(name: &str) -> &'static str {
     }
 }
 
-/// The C expression computing the 64-bit result from `a` (the `ld_args *`).
+/// The C expression computing the 64-bit result from `a` (the `ld_args *`),
+/// as the shape describes the call.
 fn call_expr(spell: &str, sig: Sig) -> String {
-    let entry = "ld_as(swp_entry_t, a->a)";
-    // An lvalue: some arches' accessors take the word's address
-    // (m68k's `pmd_val(x)` is `((&x)->pmd)`), as they may of a kernel variable.
-    let table = format!("ld_lvalue({}, a->a)", table_type(spell));
-    match sig {
-        Sig::Const => format!("(uint64_t)({spell})"),
-        Sig::TypeOffsetToEntry => format!("ld_word({spell}(a->a, a->b))"),
-        Sig::EntryToWord => format!("(uint64_t)(uintptr_t)({spell}({entry}))"),
-        Sig::EntryToBool => format!("!!({spell}({entry}))"),
-        Sig::EntryToSoftleafType => format!("(uint64_t)({spell}({entry}))"),
-        Sig::EntryToEntry => format!("ld_word({spell}({entry}))"),
-        Sig::RadixToEntry => format!("ld_word({spell}((void *)(uintptr_t)a->a))"),
-        Sig::WordToEntry | Sig::WordToPte => format!("ld_word({spell}(a->a))"),
-        Sig::VoidToEntry => format!("ld_word({spell}())"),
-        Sig::VoidToBool => format!("!!({spell}())"),
-        Sig::PageToEntry => format!("ld_word({spell}(&ld_state.arg_page))"),
-        Sig::PageFlagsToEntry => format!("ld_word({spell}(&ld_state.arg_page, a->a))"),
-        Sig::EntryToPage => format!("ld_page_pfn({spell}({entry}))"),
-        Sig::PteToPage => format!("ld_page_pfn({spell}({table}))"),
-        Sig::EntryToPte => format!("ld_word({spell}({entry}))"),
-        Sig::PteToEntry | Sig::PteToPte => format!("ld_word({spell}({table}))"),
-        Sig::PteToBool => format!("!!({spell}({table}))"),
-        Sig::ArchEntryToWord => format!("(uint64_t)({spell}({entry}))"),
+    let shape = sig.shape();
+    let args: Vec<String> = shape
+        .carried()
+        .map(|(param, word)| c_argument(param, spell, word.map(|i| ["a->a", "a->b"][i])))
+        .collect();
+    let call = format!("{spell}({})", args.join(", "));
+    match shape.answer {
+        Answer::Constant => format!("(uint64_t)({spell})"),
+        Answer::Entry | Answer::TableWord => format!("ld_word({call})"),
+        Answer::Word => format!("(uint64_t)(uintptr_t)({call})"),
+        Answer::Truth => format!("!!({call})"),
+        Answer::SoftleafType => format!("(uint64_t)({call})"),
+        Answer::Page => format!("ld_page_pfn({call})"),
+    }
+}
+
+/// A parameter of `spell` as C makes it of the call's word that carries it.
+fn c_argument(param: Param, spell: &str, word: Option<&str>) -> String {
+    let word = || word.expect("every parameter but the page is carried by a word");
+    match param {
+        Param::Page => "&ld_state.arg_page".to_string(),
+        Param::Type | Param::Word => word().to_string(),
+        Param::Entry | Param::ArchEntry => format!("ld_as(swp_entry_t, {})", word()),
+        // An lvalue: some arches' accessors take the word's address
+        // (m68k's `pmd_val(x)` is `((&x)->pmd)`), as they may of a kernel variable.
+        Param::TableWord => format!("ld_lvalue({}, {})", table_type(spell), word()),
+        Param::Radix => format!("(void *)(uintptr_t){}", word()),
     }
 }
 

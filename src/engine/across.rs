@@ -12,7 +12,7 @@
 
 use super::sweep;
 use super::Engine;
-use crate::call::{Args, Outcome};
+use crate::call::{Args, Evaluate, Outcome};
 use crate::helpers::{HelperSpec, Sig};
 use crate::model::lineage::{Lineage, Output, LINEAGES};
 use crate::model::types::{SwapTypes, TYPE_NUMBERS};

@@ -7,6 +7,7 @@ use super::causes::{self, CallGraph, Symptom};
 use super::minimize::minimize;
 use super::report::{summarize, CauseSummary, KernelSummary, Report};
 use super::{reproducer, sweep, Engine, Finding, FindingKind, Stats};
+use crate::call::Evaluate;
 use crate::helpers::lookup;
 use crate::model::{Features, Model};
 use crate::oracle;

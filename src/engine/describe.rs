@@ -2,8 +2,8 @@
 //! `0x0a0000000000001f`. Names come from the C variant itself (the kernel
 //! under test defines them), so a reproducer compiles against that kernel.
 
-use crate::call::{Args, Knobs};
-use crate::helpers::Sig;
+use crate::call::{Args, Evaluate, Knobs};
+use crate::helpers::{Answer, Param, Sig};
 use crate::oracle::Variant;
 
 /// Type numbers the variant's headers name, with every name for each (two
@@ -121,44 +121,61 @@ pub fn case_in_kernel_terms(engine: &super::Engine, variant: usize, case: &super
                 case.args.b
             )
         }
-        Sig::Const => case.helper.name.to_string(),
-        Sig::VoidToEntry | Sig::VoidToBool => format!("{}()", case.helper.name),
-        Sig::TypeOffsetToEntry => format!(
-            "{}({}, {:#x})",
-            case.helper.name,
-            names.c_name(a),
-            case.args.b
-        ),
-        Sig::WordToEntry | Sig::WordToPte => format!("{}({a:#x})", case.helper.name),
-        Sig::RadixToEntry => format!("{}((void *){a:#x})", case.helper.name),
-        Sig::PageToEntry => format!(
-            "{}(page{{pfn={:#x}, device_private={}, anon={}, locked={}}})",
-            case.helper.name,
-            case.args.page.pfn,
-            case.args.page.device_private as u8,
-            case.args.page.anon as u8,
-            case.args.page.locked as u8
-        ),
-        Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool => {
-            let table = if case.helper.name.contains("pmd") {
-                "pmd"
-            } else {
-                "pte"
-            };
-            let make = v.arch().table_words.make(table);
-            format!("{}({make}({a:#x}))", case.helper.name)
+        _ => {
+            let words = [a, case.args.b];
+            let args: Vec<String> = case
+                .helper
+                .sig
+                .shape()
+                .carried()
+                .map(|(param, word)| argument(param, word.map(|i| words[i]), case, v, &names))
+                .collect();
+            match case.helper.sig.answer() {
+                Answer::Constant => case.helper.name.to_string(),
+                _ => format!("{}({})", case.helper.name, args.join(", ")),
+            }
         }
-        _ => format!("{}({})", case.helper.name, names.entry(a)),
     };
     let k = case.args.knobs;
     format!(
         "{call} on {} [{}{}]",
         v.label(),
         k.describe(v.arch().knobs),
-        if matches!(case.helper.sig, Sig::EntryToPage) {
+        if case.helper.sig.answer() == Answer::Page {
             format!(", page locked={}", case.args.page.locked as u8)
         } else {
             String::new()
         }
     )
+}
+
+/// One argument of a call as a kernel developer would write it, of the
+/// call's word that carries it (none for the page, which is the call's).
+fn argument(
+    param: Param,
+    word: Option<u64>,
+    case: &super::Case,
+    v: &Variant,
+    names: &TypeNames,
+) -> String {
+    let page = &case.args.page;
+    let word = word.unwrap_or_default();
+    match param {
+        Param::Type => names.c_name(word),
+        Param::Word => format!("{word:#x}"),
+        Param::Entry | Param::ArchEntry => names.entry(word),
+        Param::Radix => format!("(void *){word:#x}"),
+        Param::Page => format!(
+            "page{{pfn={:#x}, device_private={}, anon={}, locked={}}}",
+            page.pfn, page.device_private as u8, page.anon as u8, page.locked as u8
+        ),
+        Param::TableWord => {
+            let table = if case.helper.name.contains("pmd") {
+                "pmd"
+            } else {
+                "pte"
+            };
+            format!("{}({word:#x})", v.arch().table_words.make(table))
+        }
+    }
 }

@@ -19,8 +19,8 @@ use super::describe::TypeNames;
 use super::signature::entry_class;
 use super::sweep;
 use super::Engine;
-use crate::call::{Args, Knobs};
-use crate::helpers::{HelperSpec, Sig};
+use crate::call::{Args, Evaluate, Knobs};
+use crate::helpers::{Answer, HelperSpec, Sig};
 use crate::oracle::Variant;
 use std::collections::BTreeMap;
 
@@ -77,10 +77,7 @@ fn shown((value, warned, bugged): (u64, bool, bool)) -> String {
 }
 
 fn is_meaning(sig: Sig) -> bool {
-    matches!(
-        sig,
-        Sig::EntryToBool | Sig::PteToBool | Sig::VoidToBool | Sig::EntryToSoftleafType
-    )
+    matches!(sig.answer(), Answer::Truth | Answer::SoftleafType)
 }
 
 /// Answers compared by meaning: softleaf types by enumerator (the oracle

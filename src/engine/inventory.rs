@@ -6,6 +6,7 @@
 //! what the headers lack in a config where the model expects a helper.
 
 use super::Engine;
+use crate::call::Evaluate;
 use crate::helpers::HelperSpec;
 use crate::model::{Features, Model};
 use crate::oracle::KernelMeta;

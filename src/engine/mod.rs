@@ -18,7 +18,7 @@ pub mod report;
 pub mod reproducer;
 pub mod sweep;
 
-use crate::call::{Args, Outcome};
+use crate::call::{Args, Evaluate, Outcome};
 use crate::helpers::HelperSpec;
 use crate::model::{Features, Model};
 use crate::oracle::{self, evaluator, select, Variant};

@@ -3,7 +3,7 @@
 //! written down what the right answer is.
 
 use super::Engine;
-use crate::call::{Args, Knobs};
+use crate::call::{Args, Evaluate, Knobs};
 use crate::helpers::{self, HelperSpec, Sig, SOFTLEAF_TYPES};
 use crate::oracle::Variant;
 use std::sync::OnceLock;

@@ -4,11 +4,11 @@
 use super::causes::{holds, quotes, Quote};
 use super::describe::TypeNames;
 use super::{Case, Engine, FindingKind};
-use crate::call::Outcome;
+use crate::call::{Evaluate, Outcome};
 use crate::oracle::{KernelMeta, Variant};
 use leafdiff_kernel::arch::{Arch, TableWords};
 use leafdiff_kernel::config::{ConfigOption, KernelConfig};
-use leafdiff_kernel::helpers::{Sig, SOFTLEAF_TYPES};
+use leafdiff_kernel::helpers::{Answer, Param, Sig, SOFTLEAF_TYPES};
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -17,27 +17,38 @@ use std::fmt;
 impl fmt::Debug for Case {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let config = KernelConfig::from_bits(self.config_bits as u32).label();
-        let a = self.args.a;
-        write!(f, "{}(", self.helper.name)?;
-        match self.helper.sig {
-            Sig::Const | Sig::VoidToEntry | Sig::VoidToBool => {}
-            Sig::TypeOffsetToEntry => write!(f, "type {a}, offset {:#x}", self.args.b)?,
-            Sig::PageToEntry => write!(f, "{:?}", self.args.page)?,
-            Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool => write!(f, "pte {a:#x}")?,
-            Sig::WordToEntry | Sig::WordToPte | Sig::RadixToEntry => write!(f, "{a:#x}")?,
-            _ => write!(
-                f,
-                "swp_entry(type {}, offset {:#x})",
-                a >> 58,
-                a & ((1 << 58) - 1)
-            )?,
-        }
-        let questions = Arch::by_id(self.arch).map_or(&[][..], |a| a.knobs);
+        let arch = Arch::by_id(self.arch);
+        // Without an arch, the 64-bit layout.
+        let type_shift = arch.map_or(58, super::sweep::type_shift);
+        let words = [self.args.a, self.args.b];
+        let args: Vec<String> = self
+            .helper
+            .sig
+            .shape()
+            .carried()
+            .map(|(param, word)| {
+                let w = word.map_or(0, |i| words[i]);
+                match param {
+                    Param::Type => format!("type {w}"),
+                    Param::Word if word == Some(1) => format!("offset {w:#x}"),
+                    Param::Word | Param::Radix | Param::ArchEntry => format!("{w:#x}"),
+                    Param::Page => format!("{:?}", self.args.page),
+                    Param::TableWord => format!("pte {w:#x}"),
+                    Param::Entry => format!(
+                        "swp_entry(type {}, offset {:#x})",
+                        w >> type_shift,
+                        w & ((1 << type_shift) - 1)
+                    ),
+                }
+            })
+            .collect();
+        write!(f, "{}({}", self.helper.name, args.join(", "))?;
+        let questions = arch.map_or(&[][..], |a| a.knobs);
         write!(
             f,
             ") on kernel {} arch {} config {config} {}",
             self.kernel,
-            Arch::by_id(self.arch).map_or("unknown", |a| a.name),
+            arch.map_or("unknown", |a| a.name),
             self.args.knobs.describe(questions)
         )
     }
@@ -45,22 +56,14 @@ impl fmt::Debug for Case {
 
 /// How a value of a helper's result type reads in C and in a report.
 fn render_value(sig: Sig, value: u64, names: &TypeNames) -> String {
-    match sig {
-        Sig::EntryToBool | Sig::PteToBool | Sig::VoidToBool => (value == 1).to_string(),
-        Sig::EntryToSoftleafType => SOFTLEAF_TYPES
+    match sig.answer() {
+        Answer::Truth => (value == 1).to_string(),
+        Answer::SoftleafType => SOFTLEAF_TYPES
             .get(value as usize)
             .map_or(format!("unknown enumerator (raw {value:#x})"), |s| {
                 s.to_string()
             }),
-        Sig::TypeOffsetToEntry
-        | Sig::WordToEntry
-        | Sig::VoidToEntry
-        | Sig::PageToEntry
-        | Sig::EntryToEntry
-        | Sig::RadixToEntry
-        | Sig::PteToEntry => {
-            format!("{value:#x} = {}", names.entry(value))
-        }
+        Answer::Entry => format!("{value:#x} = {}", names.entry(value)),
         _ => format!("{value:#x}"),
     }
 }
@@ -78,43 +81,57 @@ pub fn render_outcome(sig: Sig, o: &Outcome, names: &TypeNames) -> String {
 
 /// The C argument list a helper is called with, and setup statements.
 fn c_arguments(case: &Case, names: &TypeNames, words: TableWords) -> (Vec<String>, String) {
-    let a = case.args.a;
-    let pte_t = if case.helper.name.contains("pmd") {
-        "pmd"
-    } else {
-        "pte"
-    };
-    match case.helper.sig {
-        Sig::Const | Sig::VoidToEntry | Sig::VoidToBool => (vec![], String::new()),
-        Sig::TypeOffsetToEntry => (
-            vec![],
-            format!("{}, {:#x}ULL", names.c_name(a), case.args.b),
-        ),
-        Sig::WordToEntry | Sig::WordToPte => (vec![], format!("{a:#x}ULL")),
-        Sig::RadixToEntry => (vec![], format!("(void *){a:#x}ULL")),
-        Sig::PageToEntry | Sig::EntryToPage => (
-            vec![format!(
+    let shape = case.helper.sig.shape();
+    let page = &case.args.page;
+    // The page a call is given, or the one its entry names (whose lock matters).
+    let setup_page =
+        (shape.params.contains(&Param::Page) || shape.answer == Answer::Page).then(|| {
+            format!(
                 "/* needs a page: pfn {:#x}, device_private={}, anon={}, locked={} */",
-                case.args.page.pfn,
-                case.args.page.device_private as u8,
-                case.args.page.anon as u8,
-                case.args.page.locked as u8
-            )],
-            if case.helper.sig == Sig::PageToEntry {
-                "page".into()
+                page.pfn, page.device_private as u8, page.anon as u8, page.locked as u8
+            )
+        });
+    let call_words = [case.args.a, case.args.b];
+    let (setup, args): (Vec<Option<String>>, Vec<String>) = shape
+        .carried()
+        .map(|(param, word)| c_argument(param, word.map(|i| call_words[i]), case, names, words))
+        .unzip();
+    (
+        setup_page
+            .into_iter()
+            .chain(setup.into_iter().flatten())
+            .collect(),
+        args.join(", "),
+    )
+}
+
+/// One argument of a call in C, with the statement declaring it, if any,
+/// of the call's word that carries it (none for the page).
+fn c_argument(
+    param: Param,
+    word: Option<u64>,
+    case: &Case,
+    names: &TypeNames,
+    words: TableWords,
+) -> (Option<String>, String) {
+    let a = word.unwrap_or_default();
+    match param {
+        Param::Type => (None, names.c_name(a)),
+        Param::Word => (None, format!("{a:#x}ULL")),
+        Param::Radix => (None, format!("(void *){a:#x}ULL")),
+        Param::Page => (None, "page".into()),
+        Param::TableWord => {
+            let table = if case.helper.name.contains("pmd") {
+                "pmd"
             } else {
-                "entry".into()
-            },
-        ),
-        Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool => (
-            vec![format!(
-                "const {pte_t}_t {pte_t} = {}({a:#x}ULL);",
-                words.make(pte_t)
-            )],
-            pte_t.into(),
-        ),
-        _ => (
-            vec![match entry_type_macro(case, names) {
+                "pte"
+            };
+            let make = words.make(table);
+            let setup = format!("const {table}_t {table} = {make}({a:#x}ULL);");
+            (Some(setup), table.into())
+        }
+        Param::Entry | Param::ArchEntry => {
+            let setup = match entry_type_macro(case, names) {
                 // By name: type numbers move with the config and with patches.
                 Some(ty) => format!(
                     "const swp_entry_t entry = swp_entry({ty}, {:#x}ULL);",
@@ -124,9 +141,9 @@ fn c_arguments(case: &Case, names: &TypeNames, words: TableWords) -> (Vec<String
                     "const swp_entry_t entry = {{ .val = {a:#x}ULL }}; /* {} */",
                     names.entry(a)
                 ),
-            }],
-            "entry".into(),
-        ),
+            };
+            (Some(setup), "entry".into())
+        }
     }
 }
 
@@ -162,34 +179,26 @@ fn entry_type_macro(case: &Case, names: &TypeNames) -> Option<String> {
 /// The C expression whose value the test checks, and its expected value.
 fn c_check(case: &Case, model: &Outcome, words: TableWords) -> (String, String) {
     let (_, args) = c_arguments(case, &TypeNames::empty(), words);
-    let call = if case.helper.sig == Sig::Const {
+    let call = if case.helper.sig.answer() == Answer::Constant {
         case.helper.name.to_string()
     } else {
         format!("{}({args})", case.helper.name)
     };
-    match case.helper.sig {
-        Sig::EntryToBool | Sig::PteToBool | Sig::VoidToBool => {
-            (format!("!!{call}"), (model.value == 1).to_string())
-        }
-        Sig::EntryToSoftleafType => (
+    match case.helper.sig.answer() {
+        Answer::Truth => (format!("!!{call}"), (model.value == 1).to_string()),
+        Answer::SoftleafType => (
             call,
             SOFTLEAF_TYPES
                 .get(model.value as usize)
                 .unwrap_or(&"?")
                 .to_string(),
         ),
-        Sig::EntryToPage => (
+        Answer::Page => (
             format!("page_to_pfn({call})"),
             format!("{:#x}ULL", model.value),
         ),
-        Sig::TypeOffsetToEntry
-        | Sig::WordToEntry
-        | Sig::VoidToEntry
-        | Sig::PageToEntry
-        | Sig::EntryToEntry
-        | Sig::RadixToEntry
-        | Sig::PteToEntry => (format!("{call}.val"), format!("{:#x}ULL", model.value)),
-        Sig::EntryToPte | Sig::WordToPte | Sig::PteToPte => {
+        Answer::Entry => (format!("{call}.val"), format!("{:#x}ULL", model.value)),
+        Answer::TableWord => {
             let table = if case.helper.name.contains("pmd") {
                 "pmd"
             } else {
@@ -200,7 +209,7 @@ fn c_check(case: &Case, model: &Outcome, words: TableWords) -> (String, String) 
                 format!("{:#x}ULL", model.value),
             )
         }
-        _ => (
+        Answer::Word | Answer::Constant => (
             format!("(unsigned long)({call})"),
             format!("{:#x}ULL", model.value),
         ),

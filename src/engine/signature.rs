@@ -8,8 +8,8 @@ use super::causes::CallGraph;
 use super::describe::TypeNames;
 use super::properties::Violation;
 use super::{Case, Engine};
-use crate::call::{Args, Outcome};
-use crate::helpers::{self, HelperSpec, Layer, Sig};
+use crate::call::{Args, Evaluate, Outcome};
+use crate::helpers::{self, Answer, HelperSpec, Layer, Param};
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -135,34 +135,29 @@ pub fn input_class(engine: &Engine, variant: usize, case: &Case) -> String {
     let names = TypeNames::of(engine.variants[variant], case.args.knobs);
     let a = case.args.a;
     let pmd = case.helper.name.contains("pmd");
-    match case.helper.sig {
-        Sig::Const | Sig::VoidToEntry | Sig::VoidToBool => "-".into(),
-        Sig::TypeOffsetToEntry => type_class(&names, a),
-        Sig::WordToEntry | Sig::WordToPte => offset_class(a).into(),
-        Sig::RadixToEntry => entry_class(&names, a >> 1),
-        Sig::PageToEntry => format!(
+    let shape = case.helper.sig.shape();
+    match shape.params {
+        [] => "-".into(),
+        [Param::Type, Param::Word] => type_class(&names, a),
+        [Param::Word] => offset_class(a).into(),
+        [Param::Radix] => entry_class(&names, a >> 1),
+        [Param::Page] => format!(
             "page(device_private={},locked={})",
             case.args.page.device_private as u8, case.args.page.locked as u8
         ),
-        Sig::PageFlagsToEntry => format!(
+        [Param::Page, Param::Word] => format!(
             "page(device_private={}) flags={}",
             case.args.page.device_private as u8,
             offset_class(a)
         ),
-        Sig::EntryToPage => format!(
+        [Param::Entry] if shape.answer == Answer::Page => format!(
             "{} locked={}",
             entry_class(&names, a),
             case.args.page.locked as u8
         ),
-        Sig::EntryToWord
-        | Sig::EntryToBool
-        | Sig::EntryToSoftleafType
-        | Sig::EntryToEntry
-        | Sig::EntryToPte
-        | Sig::ArchEntryToWord => entry_class(&names, a),
-        Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool | Sig::PteToPage => {
-            pte_class(engine, variant, &names, a, pmd)
-        }
+        [Param::Entry | Param::ArchEntry] => entry_class(&names, a),
+        [Param::TableWord] => pte_class(engine, variant, &names, a, pmd),
+        params => unreachable!("no shape takes {params:?}: see Sig::shape"),
     }
 }
 

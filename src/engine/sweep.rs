@@ -5,8 +5,8 @@
 
 use super::case::{Case, Target};
 use super::Engine;
-use crate::call::{Args, Knobs, Page};
-use crate::helpers::{HelperSpec, Sig};
+use crate::call::{Args, Evaluate, Knobs, Page};
+use crate::helpers::{Answer, HelperSpec, Param, Sig};
 use leafdiff_kernel::arch::Arch;
 
 /// Number of type numbers a 5-bit type field holds, plus one past it.
@@ -213,20 +213,21 @@ pub fn arguments(
         knobs,
         ..Args::default()
     };
-    match sig {
-        Sig::Const | Sig::VoidToEntry | Sig::VoidToBool => vec![with(0, 0)],
-        Sig::TypeOffsetToEntry => (0..TYPES)
+    let shape = sig.shape();
+    match shape.params {
+        [] => vec![with(0, 0)],
+        [Param::Type, Param::Word] => (0..TYPES)
             .flat_map(|t| offsets.iter().map(move |&o| (t, o)))
             .map(|(t, o)| with(t, o))
             .collect(),
-        Sig::WordToEntry | Sig::WordToPte => offsets.iter().map(|&o| with(o, 0)).collect(),
-        Sig::RadixToEntry => entries.iter().map(|&e| with(e << 1 | 1, 0)).collect(),
-        Sig::PageToEntry => pages()
+        [Param::Word] => offsets.iter().map(|&o| with(o, 0)).collect(),
+        [Param::Radix] => entries.iter().map(|&e| with(e << 1 | 1, 0)).collect(),
+        [Param::Page] => pages()
             .into_iter()
             .map(|page| Args { page, ..with(0, 0) })
             .collect(),
         // Flags are offset bits above the pfn: every single bit, none and all.
-        Sig::PageFlagsToEntry => pages()
+        [Param::Page, Param::Word] => pages()
             .into_iter()
             .flat_map(|page| {
                 std::iter::once(0)
@@ -238,7 +239,9 @@ pub fn arguments(
                     })
             })
             .collect(),
-        Sig::EntryToPage => entries
+        // The page an entry names is locked or not: a migration entry's
+        // must be (pfn_swap_entry_to_page's BUG_ON).
+        [Param::Entry] if shape.answer == Answer::Page => entries
             .iter()
             .flat_map(|&e| {
                 [false, true].map(|locked| Args {
@@ -250,15 +253,9 @@ pub fn arguments(
                 })
             })
             .collect(),
-        Sig::EntryToWord
-        | Sig::EntryToBool
-        | Sig::EntryToSoftleafType
-        | Sig::EntryToEntry
-        | Sig::EntryToPte
-        | Sig::ArchEntryToWord => entries.iter().map(|&e| with(e, 0)).collect(),
-        Sig::PteToEntry | Sig::PteToPte | Sig::PteToBool | Sig::PteToPage => {
-            ptes.iter().map(|&p| with(p, 0)).collect()
-        }
+        [Param::Entry | Param::ArchEntry] => entries.iter().map(|&e| with(e, 0)).collect(),
+        [Param::TableWord] => ptes.iter().map(|&p| with(p, 0)).collect(),
+        params => unreachable!("no shape takes {params:?}: see Sig::shape"),
     }
 }
 

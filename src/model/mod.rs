@@ -32,7 +32,7 @@ pub mod static_checks;
 pub mod swapops;
 pub mod types;
 
-use crate::call::{Args, Outcome, Page};
+use crate::call::{Args, Evaluate, Outcome, Page};
 use crate::helpers::{HelperSpec, Sig};
 use arch::{ArchSwpEntry, Pmd, Pte, SwapPteCodec, SwpFlag};
 use entries::{PfnLayout, PteMarker, SwpEntry};
@@ -170,11 +170,13 @@ impl Model {
     pub fn swap_types(&self) -> SwapTypes {
         SwapTypes::new(&self.config, &self.features)
     }
+}
 
-    /// Evaluates `helper` on `args`; `None` when this kernel/config does not
-    /// define it (a constant left undefined, a series helper without the
-    /// series, `migration_entry_supports_ad` without migration, ...).
-    pub fn eval(&self, helper: &HelperSpec, args: &Args) -> Option<Outcome> {
+impl Evaluate for Model {
+    /// `None` also when this kernel/config does not define the helper (a
+    /// constant left undefined, a series helper without the series,
+    /// `migration_entry_supports_ad` without migration, ...).
+    fn eval(&self, helper: &HelperSpec, args: &Args) -> Option<Outcome> {
         let codec = self.codec().filter(|_| helper.modelled)?;
         Ctx::new(self, codec, args).call(helper)
     }

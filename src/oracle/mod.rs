@@ -18,8 +18,8 @@ pub mod evaluator;
 pub mod meta;
 pub mod select;
 
-use crate::call::{Args, Outcome};
-use crate::helpers::{self, HelperSpec, Sig, SOFTLEAF_TYPES};
+use crate::call::{Args, Evaluate, Outcome};
+use crate::helpers::{self, Answer, HelperSpec, SOFTLEAF_TYPES};
 use leafdiff_kernel::config::KernelConfig;
 pub use meta::{BuildFinding, KernelMeta, Table, VariantMeta};
 use std::ffi::CStr;
@@ -156,8 +156,10 @@ impl Variant {
     pub fn defines(&self, name: &str) -> bool {
         self.kernel().defines(name)
     }
+}
 
-    pub fn eval(&self, helper: &HelperSpec, args: &Args) -> Option<Outcome> {
+impl Evaluate for Variant {
+    fn eval(&self, helper: &HelperSpec, args: &Args) -> Option<Outcome> {
         let r = match self.helpers[helpers::index(helper)]? {
             Wrapper::Linked(call) => linked_call(call, args),
             Wrapper::Evaluator { variant, helper } => evaluator::eval(evaluator::Call {
@@ -166,13 +168,15 @@ impl Variant {
                 args: *args,
             }),
         };
-        let value = match helper.sig {
-            Sig::EntryToSoftleafType => self.softleaf_index(r.value),
+        let value = match helper.sig.answer() {
+            Answer::SoftleafType => self.softleaf_index(r.value),
             _ => r.value,
         };
         Some(Outcome { value, ..r })
     }
+}
 
+impl Variant {
     /// Maps a C enumerator value to the model's index by name.
     fn softleaf_index(&self, raw: u64) -> u64 {
         self.softleaf_indices
