@@ -62,8 +62,37 @@ pub fn run(time: Duration) -> anyhow::Result<()> {
         engine.variants.len(),
         time
     );
+    match in_process_arch(&engine) {
+        Some(arch) => in_process(&engine, arch, time),
+        None => println!(
+            "no variant of this selection is linked in process with the model's codec: \
+             the in-process figures need one (widen LEAFDIFF_VARIANTS)"
+        ),
+    }
+    per_arch(&engine, time);
+    Ok(())
+}
+
+/// The arch the in-process figures are measured on: x86_64 where the
+/// selection has it (the figures earlier runs compare with), else the first
+/// arch linked in process whose encoding the model knows.
+fn in_process_arch(engine: &Engine) -> Option<&'static Arch> {
+    let linked_modelled: Vec<&'static Arch> = (0..engine.variants.len())
+        .filter(|&v| !engine.variants[v].in_evaluator() && engine.model(v).knows_arch())
+        .map(|v| engine.variants[v].arch())
+        .collect();
+    linked_modelled
+        .iter()
+        .find(|a| a.id == ARCH_X86_64)
+        .or(linked_modelled.first())
+        .copied()
+}
+
+/// Each target's rate through the engine beside the bare calls, and the sweep's.
+fn in_process(engine: &Engine, arch: &'static Arch, time: Duration) {
+    println!("in process, on {}:", arch.name);
     for target in Target::ALL {
-        let inputs = inputs(target, ARCH_X86_64);
+        let inputs = inputs(target, arch.id);
         let engine_rate = rate(time, &inputs, |b| {
             let _ = std::hint::black_box(Case::from_bytes(target, b).map(|c| engine.run(&c)));
         });
@@ -80,7 +109,7 @@ pub fn run(time: Duration) -> anyhow::Result<()> {
             .collect();
         let bare_rate = rate(time, &bare, |c| {
             if target == Target::Props {
-                std::hint::black_box(properties::check(&engine, c.variant, &c.args));
+                std::hint::black_box(properties::check(engine, c.variant, &c.args));
             } else {
                 std::hint::black_box(engine.variants[c.variant].eval(c.helper, &c.args));
                 std::hint::black_box(engine.model(c.variant).eval(c.helper, &c.args));
@@ -101,7 +130,7 @@ pub fn run(time: Duration) -> anyhow::Result<()> {
     }
     let start = Instant::now();
     let targets = Target::ALL;
-    let mut sweep = sweep::cases(&engine, &targets);
+    let mut sweep = sweep::cases(engine, &targets);
     let mut n = 0u64;
     let complete = loop {
         if start.elapsed() >= time {
@@ -120,8 +149,6 @@ pub fn run(time: Duration) -> anyhow::Result<()> {
         n as f64 / secs,
         if complete { "complete" } else { "cut off" }
     );
-    per_arch(&engine, time);
-    Ok(())
 }
 
 /// Cases per second on each arch, run in batches as `check` runs them (a
@@ -153,20 +180,39 @@ fn per_arch(engine: &Engine, time: Duration) {
                 format!("{} {:.0}", target.name(), per_chunk * CHUNK as f64)
             })
             .collect();
+        let in_evaluator = engine
+            .variants
+            .iter()
+            .any(|v| v.arch() == arch && v.in_evaluator());
+        let unbatched = if in_evaluator {
+            format!(
+                "; unbatched, a round trip per call: props {:.0}",
+                unbatched_props(engine, arch, time)
+            )
+        } else {
+            String::new()
+        };
         println!(
-            "  {:<12} {:>2}-bit{}  {}",
+            "  {:<12} {:>2}-bit{}  {}{unbatched}",
             arch.name,
             arch.word_bits,
-            if engine
-                .variants
-                .iter()
-                .any(|v| v.arch() == arch && v.in_evaluator())
-            {
-                ", evaluator"
-            } else {
-                ""
-            },
+            if in_evaluator { ", evaluator" } else { "" },
             figures.join(", ")
         );
     }
+}
+
+/// The property checks of an evaluator arch's cases with no batch open, so
+/// each call is a round trip of its own: what batching is measured against.
+fn unbatched_props(engine: &Engine, arch: &Arch, time: Duration) -> f64 {
+    let bare: Vec<(usize, Args)> = inputs(Target::Props, arch.id)
+        .iter()
+        .filter_map(|b| {
+            let case = Case::from_bytes(Target::Props, b).ok()?;
+            Some((engine.variant_for(&case)?, case.args))
+        })
+        .collect();
+    rate(time, &bare, |(variant, args)| {
+        std::hint::black_box(properties::check(engine, *variant, args));
+    })
 }
