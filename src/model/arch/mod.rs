@@ -49,8 +49,9 @@ pub trait SwapPteCodec: Sync {
     /// `PAGE_SHIFT`.
     fn page_shift(&self) -> u32;
 
-    /// `MAX_PHYSMEM_BITS` as a call with these run-time answers sees it.
-    fn max_physmem_bits(&self, knobs: Knobs) -> u32;
+    /// `MAX_PHYSMEM_BITS` as a call with these run-time answers sees it;
+    /// `None` where the arch's headers leave it undefined.
+    fn max_physmem_bits(&self, knobs: Knobs) -> Option<u32>;
 
     /// The width of the type field (`MAX_SWAPFILES_CHECK()` holds
     /// `MAX_SWAPFILES_SHIFT` against it).
