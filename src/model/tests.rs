@@ -223,6 +223,12 @@ fn a_codec_answers_only_for_the_layout_it_draws() {
     assert!(Model::new(alpha, KernelConfig::default(), later).knows_arch());
     // x86_64's codec draws every layout its headers have had.
     assert!(Features::from_defined(X86, &|_| false).arch_layout);
+    // 6.1's 32-bit arches had no exclusive marker, and their fields moved.
+    let i386 = &leafdiff_kernel::arch::i386::I386;
+    assert!(!Features::from_defined(i386, &|n| n == "SWP_SWAPIN_ERROR").arch_layout);
+    assert!(Features::from_defined(i386, &|n| n == "_PAGE_SWP_EXCLUSIVE").arch_layout);
+    let arm = &leafdiff_kernel::arch::arm::ARM;
+    assert!(Features::from_defined(arm, &|n| n == "L_PTE_SWP_EXCLUSIVE").arch_layout);
 }
 
 // ---- before leafops.h ------------------------------------------------------
