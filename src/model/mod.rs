@@ -11,7 +11,8 @@
 //!
 //! Layout of the module:
 //! * `types`: which swap type numbers a config reserves; `enum softleaf_type`;
-//! * `entries`: the arch-independent entry, pfn/A-D layout, markers, makers;
+//! * `entries`: the arch-independent entry in the arch's widths, pfn/A-D
+//!   layout, markers, makers;
 //! * `classify`: the `softleaf_*` classification and what it warns about;
 //! * `swapops`: the generations before it (6.1, 6.12) and the type tests
 //!   and makers every generation spells as a table;

@@ -53,8 +53,8 @@ impl SwapPteCodec for Arm {
         12
     }
 
-    /// arch/arm's sparsemem.h default, which a machine's memory.h may
-    /// override (none here does).
+    /// The default of the arch's sparsemem.h, which a machine's memory.h
+    /// may override (kernel/src/arch/arm.rs reads none).
     fn max_physmem_bits(&self, _knobs: Knobs) -> Option<u32> {
         Some(36)
     }

@@ -32,8 +32,8 @@
 //! * no soft-dirty or uffd-wp bit: the arch selects neither on 32 bits.
 //!
 //! A PMD reads as a PTE, PSE (a huge page being split) counting as present.
-//! PAE's `pmd_none` reads the low word alone: the upper half may be out of
-//! sync with it (arch/x86/include/asm/pgtable.h says so).
+//! PAE's `pmd_none` reads the low word alone: its header's comment says the
+//! upper half may be out of sync with it.
 
 use super::{bit, low_bits, ArchSwpEntry, Field, Pmd, Pte, SwapPteCodec, SwpFlag};
 use crate::call::Knobs;
