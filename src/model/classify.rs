@@ -40,7 +40,7 @@ impl Ctx<'_> {
         if entry.is_none() {
             return leaf(SoftleafType::None, false);
         }
-        let type_num = entry.type_num();
+        let type_num = self.widths.swp_type(entry);
         if type_num < u64::from(self.types.max_swapfiles) {
             return leaf(SoftleafType::Swap, false);
         }
@@ -48,6 +48,16 @@ impl Ctx<'_> {
             Some(kind) => leaf(kind.softleaf_type(), false),
             None => leaf(SoftleafType::None, true),
         }
+    }
+
+    /// The pfn a pfn entry carries.
+    pub fn pfn_of(&self, entry: SwpEntry) -> u64 {
+        self.pfn.pfn(self.widths, entry)
+    }
+
+    /// The marker a marker entry carries.
+    pub fn marker_of(&self, entry: SwpEntry) -> PteMarker {
+        PteMarker::of(self.widths, entry)
     }
 
     /// A yes/no question about the entry's softleaf type.
@@ -59,14 +69,14 @@ impl Ctx<'_> {
     /// Is it a marker with `bit` set (`softleaf_is_{poison,guard,uffd_wp}_marker`)?
     pub fn leaf_is_marker_with(&self, entry: SwpEntry, bit: PteMarker) -> Outcome {
         let leaf = self.classify(entry);
-        let yes = leaf.kind == SoftleafType::Marker && PteMarker::of(entry).contains(bit);
+        let yes = leaf.kind == SoftleafType::Marker && self.marker_of(entry).contains(bit);
         leaf.answer(u64::from(yes))
     }
 
     /// `softleaf_to_marker`: only meaningful for markers, warns otherwise.
     pub fn softleaf_to_marker(&self, entry: SwpEntry) -> Outcome {
         let leaf = self.classify(entry);
-        leaf.answer(PteMarker::of(entry).0)
+        leaf.answer(self.marker_of(entry).0)
             .warned_if(leaf.kind != SoftleafType::Marker)
     }
 
@@ -75,14 +85,14 @@ impl Ctx<'_> {
     /// the entry that replaces it; only meaningful for migration entries.
     pub fn softleaf_to_flags(&self, entry: SwpEntry) -> Outcome {
         let leaf = self.classify(entry);
-        leaf.answer(entry.offset() & (self.pfn.young() | self.pfn.dirty()))
+        leaf.answer(self.widths.swp_offset(entry) & (self.pfn.young() | self.pfn.dirty()))
             .warned_if(!leaf.kind.is_migration())
     }
 
     /// `softleaf_to_pfn`: only meaningful for pfn entries, warns otherwise.
     pub fn softleaf_to_pfn(&self, entry: SwpEntry) -> Outcome {
         let leaf = self.classify(entry);
-        leaf.answer(self.pfn.pfn(entry))
+        leaf.answer(self.pfn_of(entry))
             .warned_if(!leaf.kind.has_pfn())
     }
 
@@ -92,7 +102,7 @@ impl Ctx<'_> {
     pub fn softleaf_to_page(&self, entry: SwpEntry, page: &Page) -> Outcome {
         let leaf = self.classify(entry);
         let unlocked_migration = leaf.kind.is_migration() && !page.locked;
-        leaf.answer(self.pfn.pfn(entry))
+        leaf.answer(self.pfn_of(entry))
             .warned_if(!leaf.kind.has_pfn() || unlocked_migration)
     }
 
@@ -105,7 +115,7 @@ impl Ctx<'_> {
             return out::flag(false);
         }
         let leaf = self.classify(entry);
-        let set = self.migration_entry_supports_ad() && entry.offset() & bit != 0;
+        let set = self.migration_entry_supports_ad() && self.widths.swp_offset(entry) & bit != 0;
         leaf.answer(u64::from(set))
             .warned_if(!leaf.kind.is_migration())
     }

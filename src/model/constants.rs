@@ -2,7 +2,7 @@
 //! (the number of a type it does not reserve) answers `None`; the `*_NUM`
 //! counts are always defined, as 0 when their block is off.
 
-use super::entries::{PteMarker, SWP_OFFSET_MASK, SWP_TYPE_SHIFT};
+use super::entries::PteMarker;
 use super::types::{SwpKind, MAX_SWAPFILES_SHIFT};
 use super::Ctx;
 
@@ -24,8 +24,8 @@ impl Ctx<'_> {
             "SWP_DEVICE_NUM" => t.device_num.into(),
             "SWP_PTE_MARKER_NUM" => t.pte_marker_num.into(),
             "SWP_SWAPIN_ERROR_NUM" => t.swapin_error_num.into(),
-            "SWP_TYPE_SHIFT" => SWP_TYPE_SHIFT.into(),
-            "SWP_OFFSET_MASK" => SWP_OFFSET_MASK,
+            "SWP_TYPE_SHIFT" => self.widths.swp_type_shift().into(),
+            "SWP_OFFSET_MASK" => self.widths.swp_offset_mask(),
             "SWP_PFN_BITS" => self.pfn.pfn_bits.into(),
             "SWP_PFN_MASK" => self.pfn.pfn_mask(),
             "SWP_MIG_YOUNG_BIT" => self.pfn.young_bit().into(),
@@ -37,7 +37,7 @@ impl Ctx<'_> {
             "PTE_MARKER_POISONED" => PteMarker::POISONED.0,
             "PTE_MARKER_GUARD" => PteMarker::GUARD.0,
             "PTE_MARKER_MASK" => self.features.generation.marker_mask().0,
-            "MAX_PHYSMEM_BITS" => self.codec.max_physmem_bits(knobs).into(),
+            "MAX_PHYSMEM_BITS" => self.codec.max_physmem_bits(knobs)?.into(),
             _ => return None,
         };
         Some(value)

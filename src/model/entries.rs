@@ -4,6 +4,8 @@
 //! The entry is laid out for the swap cache's XArray: the offset is dense in
 //! the low bits and the type sits on top, leaving the word's top bit free so
 //! the whole entry still fits an XArray value (which loses one bit to its tag).
+//! The word is an `unsigned long`: drawn here for 64 bits, where the type
+//! starts at bit 58; on a 32-bit arch it starts at bit 26 (31 - 5).
 //!
 //! ```text
 //!  63      58 57                                    0
@@ -13,23 +15,106 @@
 //!                         ^   ^ SWP_PFN_BITS, then +1
 //! ```
 
-use super::arch::SwapPteCodec;
+use super::arch::{low_bits, SwapPteCodec};
 use super::out::{self, Record};
 use super::types::{SwpKind, MAX_SWAPFILES_SHIFT};
 use super::Ctx;
 use crate::call::{Knobs, Outcome, Page};
+use leafdiff_kernel::arch::Arch;
 use leafdiff_kernel::config::ConfigOption;
 
-/// Bits in an XArray value: a pointer-sized word less its tag bit.
-pub const BITS_PER_XA_VALUE: u32 = u64::BITS - 1;
+/// The widths of the C types an arch's helpers compute in: `unsigned long`
+/// (an entry, an offset, an XArray value), `pte_t` (wider than the word with
+/// PAE and LPAE) and `phys_addr_t`. The entry's fields follow the word: its
+/// type sits at the top of an XArray value, one bit below the word's top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Widths {
+    pub word_bits: u32,
+    pub pte_bits: u32,
+    /// 64 bits on a 64-bit arch and where the arch's Kconfig sets
+    /// `CONFIG_PHYS_ADDR_T_64BIT` (PAE, LPAE), as csrc/shim/linux/types.h
+    /// has it; else 32.
+    pub phys_addr_bits: u32,
+}
 
-/// Where the type field starts.
-pub const SWP_TYPE_SHIFT: u32 = BITS_PER_XA_VALUE - MAX_SWAPFILES_SHIFT;
+impl Widths {
+    pub fn of(arch: &Arch) -> Widths {
+        let wide_phys = arch.word_bits == 64
+            || arch
+                .defines
+                .iter()
+                .any(|(name, _)| *name == "CONFIG_PHYS_ADDR_T_64BIT");
+        Widths {
+            word_bits: arch.word_bits,
+            pte_bits: arch.pte_bits,
+            phys_addr_bits: if wide_phys { 64 } else { 32 },
+        }
+    }
 
-/// The offset field: everything below the type.
-pub const SWP_OFFSET_MASK: u64 = (1 << SWP_TYPE_SHIFT) - 1;
+    /// The bits of an `unsigned long`.
+    pub fn word_mask(self) -> u64 {
+        low_bits(self.word_bits)
+    }
 
-/// An arch-independent swap entry (`swp_entry_t`, also `softleaf_t`).
+    /// The bits of a `pte_t` (and of a `pmd_t`, as wide on every arch here).
+    pub fn pte_mask(self) -> u64 {
+        low_bits(self.pte_bits)
+    }
+
+    /// `BITS_PER_XA_VALUE`: a pointer-sized word less its tag bit.
+    pub fn bits_per_xa_value(self) -> u32 {
+        self.word_bits - 1
+    }
+
+    /// `SWP_TYPE_SHIFT`: where the type field starts.
+    pub fn swp_type_shift(self) -> u32 {
+        self.bits_per_xa_value() - MAX_SWAPFILES_SHIFT
+    }
+
+    /// `SWP_OFFSET_MASK`: everything below the type.
+    pub fn swp_offset_mask(self) -> u64 {
+        low_bits(self.swp_type_shift())
+    }
+
+    /// `swp_entry(type, offset)`: the offset is cut to its field; the type is
+    /// shifted into place as given (bits pushed out of the word are lost).
+    pub fn swp_entry(self, type_num: u64, offset: u64) -> SwpEntry {
+        let word = (type_num << self.swp_type_shift()) | (offset & self.swp_offset_mask());
+        SwpEntry(word & self.word_mask())
+    }
+
+    /// `swp_type`: everything above the offset. Six bits, since the type field
+    /// is five bits wide but the word has one more.
+    pub fn swp_type(self, entry: SwpEntry) -> u64 {
+        entry.0 >> self.swp_type_shift()
+    }
+
+    /// `swp_offset`.
+    pub fn swp_offset(self, entry: SwpEntry) -> u64 {
+        entry.0 & self.swp_offset_mask()
+    }
+
+    /// `swp_to_radix_entry`: store the entry as an XArray value, which shifts
+    /// it up past the tag bit. A value with the word's top bit set does not
+    /// fit, and the XArray warns about it.
+    pub fn to_radix(self, entry: SwpEntry) -> (u64, bool) {
+        let fits = entry.0 >> self.bits_per_xa_value() == 0;
+        (((entry.0 << 1) | 1) & self.word_mask(), !fits)
+    }
+
+    /// `radix_to_swp_entry`: the value back out of an XArray entry.
+    pub fn from_radix(self, xa_entry: u64) -> SwpEntry {
+        SwpEntry((xa_entry & self.word_mask()) >> 1)
+    }
+
+    /// The same type with extra offset bits set (the migration A/D bits).
+    pub fn with_offset_bits(self, entry: SwpEntry, bits: u64) -> SwpEntry {
+        self.swp_entry(self.swp_type(entry), self.swp_offset(entry) | bits)
+    }
+}
+
+/// An arch-independent swap entry (`swp_entry_t`, also `softleaf_t`), its
+/// fields as [`Widths`] lays them out on the arch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct SwpEntry(pub u64);
 
@@ -37,44 +122,9 @@ impl SwpEntry {
     /// The empty entry (`softleaf_mk_none`), what a none or present PTE reads as.
     pub const NONE: SwpEntry = SwpEntry(0);
 
-    /// `swp_entry(type, offset)`: the offset is cut to its field; the type is
-    /// shifted into place as given (bits pushed out of the word are lost).
-    pub fn new(type_num: u64, offset: u64) -> SwpEntry {
-        SwpEntry((type_num << SWP_TYPE_SHIFT) | (offset & SWP_OFFSET_MASK))
-    }
-
-    /// `swp_type`: everything above the offset. Six bits, since the type field
-    /// is five bits wide but the word has one more.
-    pub fn type_num(self) -> u64 {
-        self.0 >> SWP_TYPE_SHIFT
-    }
-
-    /// `swp_offset`.
-    pub fn offset(self) -> u64 {
-        self.0 & SWP_OFFSET_MASK
-    }
-
     /// `softleaf_is_none`: only the all-zero word is empty.
     pub fn is_none(self) -> bool {
         self.0 == 0
-    }
-
-    /// `swp_to_radix_entry`: store the entry as an XArray value, which shifts
-    /// it up past the tag bit. A value with its top bit set does not fit, and
-    /// the XArray warns about it.
-    pub fn to_radix(self) -> (u64, bool) {
-        let fits = (self.0 as i64) >= 0;
-        ((self.0 << 1) | 1, !fits)
-    }
-
-    /// `radix_to_swp_entry`: the value back out of an XArray entry.
-    pub fn from_radix(xa_entry: u64) -> SwpEntry {
-        SwpEntry(xa_entry >> 1)
-    }
-
-    /// The same type with extra offset bits set (the migration A/D bits).
-    pub fn with_offset_bits(self, bits: u64) -> SwpEntry {
-        SwpEntry::new(self.type_num(), self.offset() | bits)
     }
 }
 
@@ -95,9 +145,18 @@ impl PfnLayout {
         }
     }
 
-    /// The layout on `codec`'s arch with these run-time answers.
-    pub fn of(codec: &dyn SwapPteCodec, knobs: Knobs) -> PfnLayout {
-        PfnLayout::new(codec.max_physmem_bits(knobs), codec.page_shift())
+    /// The layout on `codec`'s arch, of these widths, with these run-time
+    /// answers. Where the arch leaves `MAX_PHYSMEM_BITS` undefined, the pfn
+    /// is what a `phys_addr_t` holds above the page offset, capped by the
+    /// offset field.
+    pub fn of(codec: &dyn SwapPteCodec, widths: Widths, knobs: Knobs) -> PfnLayout {
+        let page_shift = codec.page_shift();
+        match codec.max_physmem_bits(knobs) {
+            Some(bits) => PfnLayout::new(bits, page_shift),
+            None => PfnLayout {
+                pfn_bits: (widths.phys_addr_bits - page_shift).min(widths.swp_type_shift()),
+            },
+        }
     }
 
     /// `SWP_PFN_MASK`.
@@ -129,8 +188,8 @@ impl PfnLayout {
     }
 
     /// The pfn a pfn entry carries.
-    pub fn pfn(self, entry: SwpEntry) -> u64 {
-        entry.offset() & self.pfn_mask()
+    pub fn pfn(self, widths: Widths, entry: SwpEntry) -> u64 {
+        widths.swp_offset(entry) & self.pfn_mask()
     }
 }
 
@@ -149,8 +208,8 @@ impl PteMarker {
     pub const MASK: PteMarker = PteMarker((1 << 3) - 1);
 
     /// The marker a marker entry carries: its offset, cut to the known bits.
-    pub fn of(entry: SwpEntry) -> PteMarker {
-        PteMarker(entry.offset() & Self::MASK.0)
+    pub fn of(widths: Widths, entry: SwpEntry) -> PteMarker {
+        PteMarker(widths.swp_offset(entry) & Self::MASK.0)
     }
 
     pub fn contains(self, other: PteMarker) -> bool {
@@ -189,7 +248,7 @@ impl Ctx<'_> {
     /// unconditionally.
     pub fn make(&self, kind: SwpKind, offset: u64) -> SwpEntry {
         match self.types.number(kind) {
-            Some(number) => SwpEntry::new(u64::from(number), offset),
+            Some(number) => self.widths.swp_entry(u64::from(number), offset),
             None => SwpEntry::NONE,
         }
     }
@@ -255,7 +314,7 @@ impl Ctx<'_> {
 
     fn with_ad_bit(&self, entry: SwpEntry, bit: u64) -> SwpEntry {
         if self.migration_entry_supports_ad() {
-            entry.with_offset_bits(bit)
+            self.widths.with_offset_bits(entry, bit)
         } else {
             entry
         }
@@ -266,45 +325,99 @@ impl Ctx<'_> {
     /// classification and so never a warning. A type the config does not
     /// define matches nothing.
     pub fn is_type(&self, entry: SwpEntry, kinds: &[SwpKind]) -> bool {
-        kinds.iter().any(|k| self.types.is(entry.type_num(), *k))
+        let type_num = self.widths.swp_type(entry);
+        kinds.iter().any(|k| self.types.is(type_num, *k))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use leafdiff_kernel::arch::{arm, i386, m68k, x86_64};
+
+    fn lp64() -> Widths {
+        Widths::of(&x86_64::X86_64)
+    }
+
+    fn ilp32() -> Widths {
+        Widths::of(&i386::I386)
+    }
 
     #[test]
     fn type_sits_above_a_58_bit_offset() {
-        assert_eq!(SWP_TYPE_SHIFT, 58);
-        assert_eq!(SWP_OFFSET_MASK, 0x03ff_ffff_ffff_ffff);
-        let e = SwpEntry::new(3, 0x1234);
+        let w = lp64();
+        assert_eq!(w.swp_type_shift(), 58);
+        assert_eq!(w.swp_offset_mask(), 0x03ff_ffff_ffff_ffff);
+        let e = w.swp_entry(3, 0x1234);
         assert_eq!(e.0, (3 << 58) | 0x1234);
-        assert_eq!((e.type_num(), e.offset()), (3, 0x1234));
+        assert_eq!((w.swp_type(e), w.swp_offset(e)), (3, 0x1234));
     }
 
     #[test]
     fn offset_is_cut_to_its_field() {
-        let e = SwpEntry::new(1, u64::MAX);
-        assert_eq!(e.0, (1 << 58) | SWP_OFFSET_MASK);
-        assert_eq!(e.type_num(), 1);
+        let w = lp64();
+        let e = w.swp_entry(1, u64::MAX);
+        assert_eq!(e.0, (1 << 58) | w.swp_offset_mask());
+        assert_eq!(w.swp_type(e), 1);
     }
 
     #[test]
     fn type_reads_six_bits() {
-        assert_eq!(SwpEntry(u64::MAX).type_num(), 63);
+        let w = lp64();
+        assert_eq!(w.swp_type(SwpEntry(u64::MAX)), 63);
         // A type of 64 or more shifts out of the word entirely.
-        assert_eq!(SwpEntry::new(64 + 5, 7).0, (5 << 58) | 7);
+        assert_eq!(w.swp_entry(64 + 5, 7).0, (5 << 58) | 7);
     }
 
     #[test]
     fn radix_round_trip() {
-        let e = SwpEntry::new(31, 42);
-        let (x, warned) = e.to_radix();
+        let w = lp64();
+        let e = w.swp_entry(31, 42);
+        let (x, warned) = w.to_radix(e);
         assert_eq!(x, (e.0 << 1) | 1);
         assert!(!warned);
-        assert_eq!(SwpEntry::from_radix(x), e);
-        assert!(SwpEntry(1 << 63).to_radix().1);
+        assert_eq!(w.from_radix(x), e);
+        assert!(w.to_radix(SwpEntry(1 << 63)).1);
+    }
+
+    /// A 32-bit `unsigned long`: the type starts at bit 26, the offset is 26
+    /// bits, and what is shifted past bit 31 is lost.
+    #[test]
+    fn a_32_bit_word_narrows_both_fields() {
+        let w = ilp32();
+        assert_eq!((w.bits_per_xa_value(), w.swp_type_shift()), (31, 26));
+        assert_eq!(w.swp_offset_mask(), (1 << 26) - 1);
+        let e = w.swp_entry(31, u64::MAX);
+        assert_eq!(e.0, 0x7fff_ffff);
+        assert_eq!((w.swp_type(e), w.swp_offset(e)), (31, (1 << 26) - 1));
+        assert_eq!(w.swp_entry(64 + 5, 7).0, (5 << 26) | 7);
+        assert_eq!(w.swp_type(SwpEntry(u32::MAX.into())), 63);
+    }
+
+    #[test]
+    fn a_32_bit_radix_value_loses_bit_31() {
+        let w = ilp32();
+        let e = w.swp_entry(31, 42);
+        assert_eq!(w.to_radix(e), ((e.0 << 1) | 1, false));
+        assert_eq!(w.from_radix((e.0 << 1) | 1 | 1 << 40), e);
+        assert_eq!(w.to_radix(SwpEntry(1 << 31)), (1, true));
+    }
+
+    #[test]
+    fn widths_of_each_kind_of_arch() {
+        assert_eq!((lp64().word_mask(), lp64().phys_addr_bits), (u64::MAX, 64));
+        assert_eq!(
+            (ilp32().word_mask(), ilp32().pte_mask()),
+            (0xffff_ffff, 0xffff_ffff)
+        );
+        assert_eq!(ilp32().phys_addr_bits, 32);
+        let pae = Widths::of(&i386::I386_PAE);
+        assert_eq!(
+            (pae.word_bits, pae.pte_bits, pae.phys_addr_bits),
+            (32, 64, 64)
+        );
+        assert_eq!(Widths::of(&arm::ARM_LPAE).phys_addr_bits, 64);
+        assert_eq!(Widths::of(&m68k::M68K).phys_addr_bits, 32);
     }
 
     #[test]
@@ -324,9 +437,10 @@ mod tests {
 
     #[test]
     fn young_bit_survives_with_type() {
+        let w = lp64();
         let l = PfnLayout::new(46, 12);
-        let e = SwpEntry::new(25, 0x77).with_offset_bits(l.young());
+        let e = w.with_offset_bits(w.swp_entry(25, 0x77), l.young());
         assert_eq!(e.0, (25 << 58) | (1 << 34) | 0x77);
-        assert_eq!(l.pfn(e), 0x77);
+        assert_eq!(l.pfn(w, e), 0x77);
     }
 }

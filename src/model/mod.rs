@@ -11,7 +11,8 @@
 //!
 //! Layout of the module:
 //! * `types`: which swap type numbers a config reserves; `enum softleaf_type`;
-//! * `entries`: the arch-independent entry, pfn/A-D layout, markers, makers;
+//! * `entries`: the arch-independent entry in the arch's widths, pfn/A-D
+//!   layout, markers, makers;
 //! * `classify`: the `softleaf_*` classification and what it warns about;
 //! * `swapops`: the generations before it (6.1, 6.12) and the type tests
 //!   and makers every generation spells as a table;
@@ -35,7 +36,7 @@ pub mod types;
 use crate::call::{Args, Evaluate, Outcome, Page};
 use crate::helpers::{HelperSpec, Sig};
 use arch::{ArchSwpEntry, Pmd, Pte, SwapPteCodec, SwpFlag};
-use entries::{PfnLayout, PteMarker, SwpEntry};
+use entries::{PfnLayout, PteMarker, SwpEntry, Widths};
 use leafdiff_kernel::arch::Arch;
 use leafdiff_kernel::config::{ConfigOption, KernelConfig};
 use pagetable::SwpFlags;
@@ -188,6 +189,7 @@ pub(crate) struct Ctx<'a> {
     pub config: &'a KernelConfig,
     pub features: Features,
     pub types: SwapTypes,
+    pub widths: Widths,
     pub pfn: PfnLayout,
     pub flags: SwpFlags,
     pub codec: &'static dyn SwapPteCodec,
@@ -196,11 +198,13 @@ pub(crate) struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     fn new(model: &'a Model, codec: &'static dyn SwapPteCodec, args: &'a Args) -> Ctx<'a> {
+        let widths = Widths::of(model.arch);
         Ctx {
             config: &model.config,
             features: model.features,
             types: model.swap_types(),
-            pfn: PfnLayout::of(codec, args.knobs),
+            widths,
+            pfn: PfnLayout::of(codec, widths, args.knobs),
             flags: SwpFlags::new(&model.config, codec, args.knobs),
             codec,
             args,
@@ -209,6 +213,22 @@ impl<'a> Ctx<'a> {
 
     pub fn has(&self, option: ConfigOption) -> bool {
         self.config.has(option)
+    }
+
+    /// Argument `a` as the entry (`swp_entry_t`, an arch entry) a helper
+    /// takes: an `unsigned long`, so a 32-bit arch keeps its low half.
+    pub fn entry_arg(&self) -> SwpEntry {
+        SwpEntry(self.args.a & self.widths.word_mask())
+    }
+
+    /// Argument `a` as a `pte_t`, as wide as the arch makes it.
+    pub fn pte_arg(&self) -> Pte {
+        Pte(self.args.a & self.widths.pte_mask())
+    }
+
+    /// Argument `a` as a `pmd_t`.
+    pub fn pmd_arg(&self) -> Pmd {
+        Pmd(self.args.a & self.widths.pte_mask())
     }
 
     /// The series' helpers exist only when its headers are there.
@@ -260,9 +280,9 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let a = self.args.a;
-        let e = SwpEntry(a);
-        let pte = Pte(a);
-        let pmd = Pmd(a);
+        let e = self.entry_arg();
+        let pte = self.pte_arg();
+        let pmd = self.pmd_arg();
         let page = &self.args.page;
         let flags = if helper.sig == Sig::PageFlagsToEntry {
             a
@@ -278,14 +298,14 @@ impl<'a> Ctx<'a> {
         }
         let out = match name {
             // arch-independent entries
-            "swp_entry" => entry(SwpEntry::new(a, self.args.b)),
-            "swp_type" => out::value(e.type_num()),
-            "swp_offset" => out::value(e.offset()),
+            "swp_entry" => entry(self.widths.swp_entry(a, self.args.b)),
+            "swp_type" => out::value(self.widths.swp_type(e)),
+            "swp_offset" => out::value(self.widths.swp_offset(e)),
             "swp_to_radix_entry" => {
-                let (word, warned) = e.to_radix();
+                let (word, warned) = self.widths.to_radix(e);
                 out::value(word).warned_if(warned)
             }
-            "radix_to_swp_entry" => entry(SwpEntry::from_radix(a)),
+            "radix_to_swp_entry" => entry(self.widths.from_radix(a)),
             "make_readable_migration_entry_from_page" => {
                 entry(self.make_migration_from_page(Read, page, flags))
             }
@@ -398,12 +418,12 @@ impl<'a> Ctx<'a> {
             "pmd_is_device_private_entry" => self.pmd_is_device_private_entry(pmd),
             "pmd_is_valid_softleaf" => self.leaf_is(self.softleaf_from_pmd(pmd), T::valid_at_pmd),
             "__swp_entry" => out::value(self.codec.encode(a, self.args.b).0),
-            "__swp_type" => out::value(self.codec.type_num(ArchSwpEntry(a))),
-            "__swp_offset" => out::value(self.codec.offset(ArchSwpEntry(a))),
+            "__swp_type" => out::value(self.codec.type_num(ArchSwpEntry(e.0))),
+            "__swp_offset" => out::value(self.codec.offset(ArchSwpEntry(e.0))),
             "__pte_to_swp_entry" => out::value(self.codec.pte_to_entry(pte).0),
             "__pmd_to_swp_entry" => out::value(self.codec.pmd_to_entry(pmd).0),
-            "__swp_entry_to_pte" => out::value(self.codec.entry_to_pte(ArchSwpEntry(a)).0),
-            "__swp_entry_to_pmd" => out::value(self.codec.entry_to_pmd(ArchSwpEntry(a)).0),
+            "__swp_entry_to_pte" => out::value(self.codec.entry_to_pte(ArchSwpEntry(e.0)).0),
+            "__swp_entry_to_pmd" => out::value(self.codec.entry_to_pmd(ArchSwpEntry(e.0)).0),
 
             _ => {
                 return self

@@ -79,12 +79,14 @@ impl Ctx<'_> {
 
     /// The arch form of an entry: same type and offset, the arch's packing.
     fn arch_entry(&self, entry: SwpEntry) -> ArchSwpEntry {
-        self.codec.encode(entry.type_num(), entry.offset())
+        self.codec
+            .encode(self.widths.swp_type(entry), self.widths.swp_offset(entry))
     }
 
     /// The arch-independent entry of an arch one: its type and offset.
     pub(super) fn swp_entry_of(&self, arch: ArchSwpEntry) -> SwpEntry {
-        SwpEntry::new(self.codec.type_num(arch), self.codec.offset(arch))
+        self.widths
+            .swp_entry(self.codec.type_num(arch), self.codec.offset(arch))
     }
 
     /// `pte_none`, with this call's run-time answers.
@@ -165,7 +167,7 @@ impl Ctx<'_> {
     pub fn pte_is_uffd_marker(&self, pte: Pte) -> Outcome {
         let entry = self.softleaf_from_pte(pte);
         let leaf = self.classify(entry);
-        let marker = PteMarker::of(entry);
+        let marker = self.marker_of(entry);
         let yes = leaf.kind == SoftleafType::Marker
             && (marker.contains(PteMarker::UFFD_WP) || marker.contains(PteMarker::POISONED));
         leaf.answer(u64::from(yes))

@@ -4,7 +4,7 @@
 //! a variant that fails to compile where nothing here fires, or compiles
 //! where something does, is a finding.
 
-use super::entries::{PfnLayout, SWP_TYPE_SHIFT};
+use super::entries::{PfnLayout, Widths};
 use super::types::{SwpKind, MAX_SWAPFILES_SHIFT};
 use super::Model;
 use crate::call::Knobs;
@@ -27,9 +27,10 @@ impl Model {
             arch,
             swap_migration_ad_supported: false,
         });
+        let widths = Widths::of(self.arch);
         if knob_settings
             .into_iter()
-            .any(|knobs| SWP_TYPE_SHIFT < PfnLayout::of(codec, knobs).pfn_bits)
+            .any(|knobs| widths.swp_type_shift() < PfnLayout::of(codec, widths, knobs).pfn_bits)
         {
             why.push("BUILD_BUG_ON(SWP_TYPE_SHIFT < SWP_PFN_BITS)".into());
         }

@@ -139,12 +139,14 @@ impl Ctx<'_> {
     /// The swapops helpers no table above describes; `None` for a name
     /// that is none of them.
     pub(super) fn swapops(&self, name: &str) -> Option<Outcome> {
-        let e = SwpEntry(self.args.a);
-        let pte = Pte(self.args.a);
-        let pmd = Pmd(self.args.a);
+        let e = self.entry_arg();
+        let pte = self.pte_arg();
+        let pmd = self.pmd_arg();
         let page = &self.args.page;
         let out = match name {
-            "non_swap_entry" => out::flag(e.type_num() >= u64::from(self.types.max_swapfiles)),
+            "non_swap_entry" => {
+                out::flag(self.widths.swp_type(e) >= u64::from(self.types.max_swapfiles))
+            }
             "swp_offset_pfn" => self.swp_offset_pfn(e),
             "pfn_swap_entry_to_page" | "pfn_swap_entry_folio" => {
                 self.pfn_swap_entry_to_page(e, page)
@@ -174,7 +176,7 @@ impl Ctx<'_> {
     /// `swp_offset_pfn`: the pfn of a pfn entry; asking any other entry is
     /// a `VM_BUG_ON`.
     fn swp_offset_pfn(&self, e: SwpEntry) -> Outcome {
-        out::value(self.pfn.pfn(e)).bugged_if(!self.is_type(e, PFN_KINDS))
+        out::value(self.pfn_of(e)).bugged_if(!self.is_type(e, PFN_KINDS))
     }
 
     /// `pfn_swap_entry_to_page`/`_folio`: the page at the entry's pfn
@@ -191,13 +193,13 @@ impl Ctx<'_> {
         if self.types.number(Marker).is_none() {
             return PteMarker(0);
         }
-        PteMarker(e.offset() & self.features.generation.marker_mask().0)
+        PteMarker(self.widths.swp_offset(e) & self.features.generation.marker_mask().0)
     }
 
     /// `is_migration_entry_young`/`_dirty`: the A or D bit of the offset
     /// where migration entries keep them, whatever the type; else false.
     fn is_migration_entry_ad(&self, e: SwpEntry, bit: u64) -> bool {
-        self.migration_entry_supports_ad() && e.offset() & bit != 0
+        self.migration_entry_supports_ad() && self.widths.swp_offset(e) & bit != 0
     }
 
     /// `pte_to_swp_entry`: the entry of a swap PTE once its software flags

@@ -223,6 +223,12 @@ fn a_codec_answers_only_for_the_layout_it_draws() {
     assert!(Model::new(alpha, KernelConfig::default(), later).knows_arch());
     // x86_64's codec draws every layout its headers have had.
     assert!(Features::from_defined(X86, &|_| false).arch_layout);
+    // 6.1's 32-bit arches had no exclusive marker, and their fields moved.
+    let i386 = &leafdiff_kernel::arch::i386::I386;
+    assert!(!Features::from_defined(i386, &|n| n == "SWP_SWAPIN_ERROR").arch_layout);
+    assert!(Features::from_defined(i386, &|n| n == "_PAGE_SWP_EXCLUSIVE").arch_layout);
+    let arm = &leafdiff_kernel::arch::arm::ARM;
+    assert!(Features::from_defined(arm, &|n| n == "L_PTE_SWP_EXCLUSIVE").arch_layout);
 }
 
 // ---- before leafops.h ------------------------------------------------------
@@ -551,6 +557,61 @@ fn radix_conversions() {
     assert!(call(&m, "swp_to_radix_entry", on(1 << 63)).unwrap().warned);
 }
 
+// ---- 32-bit words ----------------------------------------------------------
+
+const I386: &Arch = &leafdiff_kernel::arch::i386::I386;
+const I386_PAE: &Arch = &leafdiff_kernel::arch::i386::I386_PAE;
+const M68K: &Arch = &leafdiff_kernel::arch::m68k::M68K;
+
+/// On a 32-bit arch the entry is a 32-bit `unsigned long`: the type starts
+/// at bit 26 and the pfn is as wide as the arch's physical addresses allow,
+/// or, where the arch does not say (m68k), as a 32-bit `phys_addr_t`
+/// allows above the page offset.
+#[test]
+fn a_32_bit_arch_lays_the_entry_out_in_its_word() {
+    let constant = |arch, name| value(&Model::new(arch, all_on(), STOCK), name, on(0));
+    for arch in [I386, I386_PAE, M68K] {
+        assert_eq!(constant(arch, "SWP_TYPE_SHIFT"), 26, "{}", arch.name);
+        assert_eq!(constant(arch, "SWP_OFFSET_MASK"), (1 << 26) - 1);
+    }
+    assert_eq!(constant(I386, "SWP_PFN_BITS"), 32 - 12);
+    assert_eq!(constant(I386_PAE, "SWP_PFN_BITS"), 36 - 12);
+    assert_eq!(constant(I386_PAE, "SWP_MIG_DIRTY"), 1 << 25);
+    assert_eq!(constant(M68K, "SWP_PFN_BITS"), 32 - 12);
+    let m68k = Model::new(M68K, all_on(), STOCK);
+    assert!(call(&m68k, "MAX_PHYSMEM_BITS", on(0)).is_none());
+}
+
+/// A helper taking an entry sees the low 32 bits of the word it is given,
+/// one taking a PTE as many bits as the PTE has.
+#[test]
+fn a_32_bit_arch_cuts_arguments_to_their_c_types() {
+    let m = Model::new(I386, all_on(), STOCK);
+    let high = 1 << 40;
+    let e = (3 << 26) | 0x1234;
+    assert_eq!(value(&m, "swp_type", on(high | e)), 3);
+    assert_eq!(
+        value(
+            &m,
+            "swp_entry",
+            Args {
+                a: 3,
+                b: high | 0x1234,
+                ..Args::default()
+            }
+        ),
+        e
+    );
+    assert!(call(&m, "swp_to_radix_entry", on(1 << 31)).unwrap().warned);
+    assert_eq!(value(&m, "radix_to_swp_entry", on(high | e << 1 | 1)), e);
+    let pae = Model::new(I386_PAE, all_on(), STOCK);
+    let pte = value(&pae, "softleaf_to_pte", on(e));
+    assert!(pte > u64::from(u32::MAX), "a PAE PTE is 64 bits: {pte:#x}");
+    assert_eq!(value(&pae, "softleaf_from_pte", on(pte)), e);
+    // The same word on 2-level: its high half is not there to read.
+    assert_eq!(value(&m, "pte_none", on(high)), 1);
+}
+
 // ---- classification ------------------------------------------------------
 
 #[test]
@@ -806,13 +867,17 @@ fn entries_round_trip_through_ptes() {
 }
 
 /// On every arch with a codec, with each arch's allowed options on: an entry
-/// the arch's PTE holds comes back from it with its flags set, and a fresh
-/// swap PTE is neither present nor none.
+/// the arch's PTE holds (its offset as wide as the PTE keeps it) comes back
+/// from it with its flags set, and a fresh swap PTE is neither present nor
+/// none. Entries are laid out in the arch's word.
 #[test]
 fn every_codec_arch_round_trips_entries_through_its_ptes() {
     for (arch, codec) in arch::CODECS {
         let m = Model::new(arch, config(arch.options), STOCK);
-        let max_offset = codec.offset(codec.encode(0, u64::MAX));
+        let widths = entries::Widths::of(arch);
+        let swp = |t, o| widths.swp_entry(t, o).0;
+        let widest = codec.entry_to_pte(codec.encode(0, u64::MAX));
+        let max_offset = codec.offset(codec.pte_to_entry(widest));
         for e in [swp(1, 0), swp(3, 0x1234), swp(25, max_offset), swp(31, 4)] {
             let pte = value(&m, "softleaf_to_pte", on(e));
             assert_eq!(value(&m, "pte_present", on(pte)), 0, "{}", arch.name);

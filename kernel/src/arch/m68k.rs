@@ -31,7 +31,7 @@ pub const M68K: Arch = Arch {
     // m68k selects no THP, soft-dirty, uffd-wp, memory failure or hot-remove.
     options: &[Migration, Swap],
     knobs: &[],
-    layout: "type 10-4, offset 31-12, exclusive 11; present 0 (and PROT_NONE 10), none = all zero",
+    layout: "type 10-4, offset 31-12, exclusive 11; present 0 (and PROT_NONE 2), none = all zero",
     kunit_arch: "m68k",
     kunit_skip_if: "!IS_ENABLED(CONFIG_MMU_MOTOROLA)",
     table_words: super::TableWords::Value,

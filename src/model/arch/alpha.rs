@@ -35,8 +35,8 @@ impl SwapPteCodec for Alpha {
         13
     }
 
-    fn max_physmem_bits(&self, _knobs: Knobs) -> u32 {
-        48
+    fn max_physmem_bits(&self, _knobs: Knobs) -> Option<u32> {
+        Some(48)
     }
 
     fn swp_type_bits(&self) -> u32 {

@@ -63,12 +63,12 @@ impl SwapPteCodec for Arm64 {
         self.page_shift
     }
 
-    fn max_physmem_bits(&self, knobs: Knobs) -> u32 {
-        if self.lpa2 && !knobs.arch_knob(0) {
+    fn max_physmem_bits(&self, knobs: Knobs) -> Option<u32> {
+        Some(if self.lpa2 && !knobs.arch_knob(0) {
             48
         } else {
             self.pa_bits
-        }
+        })
     }
 
     fn swp_type_bits(&self) -> u32 {
@@ -147,10 +147,10 @@ mod tests {
 
     #[test]
     fn physical_width_by_page_size_and_lpa2() {
-        assert_eq!(ARM64_4K.max_physmem_bits(lpa2(false)), 48);
-        assert_eq!(ARM64_16K.max_physmem_bits(lpa2(false)), 48);
-        assert_eq!(ARM64_16K.max_physmem_bits(lpa2(true)), 52);
-        assert_eq!(ARM64_64K.max_physmem_bits(lpa2(false)), 52);
+        assert_eq!(ARM64_4K.max_physmem_bits(lpa2(false)), Some(48));
+        assert_eq!(ARM64_16K.max_physmem_bits(lpa2(false)), Some(48));
+        assert_eq!(ARM64_16K.max_physmem_bits(lpa2(true)), Some(52));
+        assert_eq!(ARM64_64K.max_physmem_bits(lpa2(false)), Some(52));
     }
 
     #[test]

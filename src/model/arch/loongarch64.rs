@@ -43,8 +43,8 @@ impl SwapPteCodec for Loongarch64 {
         14
     }
 
-    fn max_physmem_bits(&self, _knobs: Knobs) -> u32 {
-        48
+    fn max_physmem_bits(&self, _knobs: Knobs) -> Option<u32> {
+        Some(48)
     }
 
     fn swp_type_bits(&self) -> u32 {
@@ -130,7 +130,10 @@ mod tests {
     #[test]
     fn a_pfn_entry_with_its_ad_bits_ends_below_present_invalid() {
         let c = LOONGARCH64;
-        let total_bits = c.max_physmem_bits(Knobs::default()) - c.page_shift() + 2;
+        let physmem_bits = c
+            .max_physmem_bits(Knobs::default())
+            .expect("loongarch defines it");
+        let total_bits = physmem_bits - c.page_shift() + 2;
         assert_eq!(total_bits, 36);
         let top = c.entry_to_pmd(c.encode(31, low_bits(total_bits)));
         assert!(!c.pmd_present(top, true));

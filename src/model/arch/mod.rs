@@ -3,19 +3,28 @@
 //! rest of the model needs of an arch is [`SwapPteCodec`]; which arches it
 //! models is [`CODECS`], and nothing else.
 //!
-//! Words are the arch's `pte_val()`/`pmd_val()` as the C ABI passes them: an
-//! `unsigned long` of the arch's width (64 bits on every arch with a codec).
+//! Words are the arch's `pte_val()`/`pmd_val()` and `swp_entry_t` as the C
+//! ABI passes them, in the low bits of a `u64`: an entry is an `unsigned
+//! long` of the arch's width (`Arch::word_bits`), a PTE or PMD is
+//! `Arch::pte_bits` wide (64 bits on a 32-bit arch with PAE or LPAE). A
+//! codec is handed words no wider than that and keeps what it makes within
+//! them, as the C's types do.
 
 use crate::call::Knobs;
 use leafdiff_kernel::arch::{self as karch, Arch};
 
 pub mod alpha;
+pub mod arm;
 pub mod arm64;
+pub mod i386;
 pub mod loongarch64;
+pub mod m68k;
 pub mod parisc64;
+pub mod ppc32;
 pub mod ppc64;
 pub mod riscv64;
 pub mod s390;
+pub mod sh;
 pub mod x86_64;
 
 /// An entry in the arch's own format (`swp_entry_t` as `__swp_entry` makes
@@ -49,8 +58,9 @@ pub trait SwapPteCodec: Sync {
     /// `PAGE_SHIFT`.
     fn page_shift(&self) -> u32;
 
-    /// `MAX_PHYSMEM_BITS` as a call with these run-time answers sees it.
-    fn max_physmem_bits(&self, knobs: Knobs) -> u32;
+    /// `MAX_PHYSMEM_BITS` as a call with these run-time answers sees it;
+    /// `None` where the arch's headers leave it undefined.
+    fn max_physmem_bits(&self, knobs: Knobs) -> Option<u32>;
 
     /// The width of the type field (`MAX_SWAPFILES_CHECK()` holds
     /// `MAX_SWAPFILES_SHIFT` against it).
@@ -127,8 +137,8 @@ pub trait SwapPteCodec: Sync {
     }
 }
 
-/// The arches the model has a codec for, with it. An arch not here is
-/// checked by properties alone.
+/// The arches the model has a codec for, with it: every arch leafdiff
+/// builds. An arch not here would be checked by properties alone.
 pub const CODECS: &[(&Arch, &dyn SwapPteCodec)] = &[
     (&karch::x86_64::X86_64, &x86_64::X86_64),
     (&karch::arm64::ARM64_4K, &arm64::ARM64_4K),
@@ -140,6 +150,13 @@ pub const CODECS: &[(&Arch, &dyn SwapPteCodec)] = &[
     (&karch::alpha::ALPHA, &alpha::ALPHA),
     (&karch::parisc64::PARISC64, &parisc64::PARISC64),
     (&karch::ppc64::PPC64, &ppc64::PPC64),
+    (&karch::i386::I386, &i386::I386),
+    (&karch::i386::I386_PAE, &i386::I386_PAE),
+    (&karch::arm::ARM, &arm::ARM),
+    (&karch::arm::ARM_LPAE, &arm::ARM_LPAE),
+    (&karch::m68k::M68K, &m68k::M68K),
+    (&karch::sh::SH, &sh::SH),
+    (&karch::ppc32::PPC32, &ppc32::PPC32),
 ];
 
 /// The codec of `arch`, if the model has one.
@@ -197,7 +214,7 @@ mod tests {
             assert!(karch::ALL.contains(a), "{}", a.name);
             assert!(CODECS[i + 1..].iter().all(|(b, _)| b != a), "{}", a.name);
         }
-        assert!(codec(&karch::x86_64::X86_64).is_some());
+        assert!(karch::ALL.iter().all(|a| codec(a).is_some()));
     }
 
     #[test]
@@ -215,8 +232,9 @@ mod tests {
     }
 
     /// Per codec: the entry round-trips through its PTE on the edges of
-    /// both fields, the flag bits lie outside the fields, and no encoded
-    /// entry reads as present or none.
+    /// both fields (the offset as wide as the PTE keeps it, as the kernel
+    /// measures a swap file's largest offset), the flag bits lie outside the
+    /// fields, and no encoded entry reads as present or none.
     #[test]
     fn every_codec_round_trips_its_fields_and_keeps_flags_apart() {
         for (arch, c) in CODECS {
@@ -232,7 +250,7 @@ mod tests {
                     let b = c.swp_pte_bit(flag, knobs);
                     assert_eq!(b & fields, 0, "{}: {flag:?} on a field bit", arch.name);
                 }
-                let max_offset = c.offset(c.encode(0, u64::MAX));
+                let max_offset = c.offset(c.pte_to_entry(Pte(pte(0, u64::MAX))));
                 for (t, o) in [(0, 1), (max_type, 0), (1, max_offset), (3, 0x1234)] {
                     let e = c.encode(t, o);
                     assert_eq!((c.type_num(e), c.offset(e)), (t, o), "{}", arch.name);

@@ -44,8 +44,8 @@ impl SwapPteCodec for Parisc64 {
         12
     }
 
-    fn max_physmem_bits(&self, _knobs: Knobs) -> u32 {
-        39
+    fn max_physmem_bits(&self, _knobs: Knobs) -> Option<u32> {
+        Some(39)
     }
 
     fn swp_type_bits(&self) -> u32 {

@@ -72,8 +72,8 @@ impl SwapPteCodec for Ppc64 {
     }
 
     /// Both MMUs' limit without `SPARSEMEM_VMEMMAP` and `_EXTREME`.
-    fn max_physmem_bits(&self, _knobs: Knobs) -> u32 {
-        46
+    fn max_physmem_bits(&self, _knobs: Knobs) -> Option<u32> {
+        Some(46)
     }
 
     fn swp_type_bits(&self) -> u32 {

@@ -48,8 +48,8 @@ impl SwapPteCodec for Riscv64 {
         12
     }
 
-    fn max_physmem_bits(&self, _knobs: Knobs) -> u32 {
-        56
+    fn max_physmem_bits(&self, _knobs: Knobs) -> Option<u32> {
+        Some(56)
     }
 
     fn swp_type_bits(&self) -> u32 {

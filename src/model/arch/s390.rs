@@ -59,8 +59,8 @@ impl SwapPteCodec for S390 {
     }
 
     /// `CONFIG_MAX_PHYSMEM_BITS`, as kernel/src/arch/s390.rs fixes it.
-    fn max_physmem_bits(&self, _knobs: Knobs) -> u32 {
-        46
+    fn max_physmem_bits(&self, _knobs: Knobs) -> Option<u32> {
+        Some(46)
     }
 
     fn swp_type_bits(&self) -> u32 {

@@ -73,8 +73,8 @@ impl SwapPteCodec for X86_64 {
         PAGE_SHIFT
     }
 
-    fn max_physmem_bits(&self, knobs: Knobs) -> u32 {
-        max_physmem_bits(la57(knobs))
+    fn max_physmem_bits(&self, knobs: Knobs) -> Option<u32> {
+        Some(max_physmem_bits(la57(knobs)))
     }
 
     fn swp_type_bits(&self) -> u32 {
