@@ -12,6 +12,9 @@ use crate::config::ConfigOption::*;
 macro_rules! files {
     ($types:literal, $hwdef:literal, $table:literal) => {
         &[
+            // PAGE_SHIFT: Debian 6.1's and 6.12's define it here, 7.x's
+            // take it from vdso/page.h.
+            "arch/arm/include/asm/page.h",
             "arch/arm/include/asm/sparsemem.h",
             $types,
             "include/asm-generic/pgtable-nop4d.h",

@@ -30,6 +30,8 @@ pub const PPC32: Arch = Arch {
         ("CONFIG_PPC_BOOK3S_32", "1"),
         ("CONFIG_PPC_4K_PAGES", "1"),
         ("CONFIG_PAGE_SHIFT", "12"),
+        // The same value under the name Debian 6.1's page.h reads.
+        ("CONFIG_PPC_PAGE_SHIFT", "12"),
         ("CONFIG_PGTABLE_LEVELS", "2"),
     ],
     cflags: &[],
