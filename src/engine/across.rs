@@ -17,7 +17,7 @@ use crate::helpers::{HelperSpec, Sig};
 use crate::model::lineage::{Lineage, Output, LINEAGES};
 use crate::model::types::{SwapTypes, TYPE_NUMBERS};
 use crate::model::Generation;
-use crate::oracle::Variant;
+use crate::oracle::{evaluator, Variant};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Default, serde::Serialize)]
@@ -160,53 +160,61 @@ pub fn compare(engine: &Engine) -> AcrossVersions {
             let (og, ng) = (generation(old), generation(new));
             let entries = sweep::entries(&offsets, ov.arch());
             let type_shift = sweep::type_shift(ov.arch());
-            for lineage in LINEAGES {
-                let (Some(oh), Some(nh)) = (spelling(ov, lineage), spelling(nv, lineage)) else {
+            // Every call of the pair, then their answers: in one batch, as a
+            // 32-bit arch's calls go to the evaluator.
+            let calls: Vec<_> = LINEAGES
+                .iter()
+                .filter_map(|lineage| {
+                    Some((lineage, spelling(ov, lineage)?, spelling(nv, lineage)?))
+                })
+                .flat_map(|(lineage, oh, nh)| {
+                    entries.iter().filter_map(move |&e| {
+                        Some((lineage, oh, nh, e, mapped(e, type_shift, &ot, &nt)?))
+                    })
+                })
+                .collect();
+            let at = |a| Args {
+                a,
+                ..Args::default()
+            };
+            let answers = evaluator::batched(&calls, |&(_, oh, nh, e, ne)| {
+                (ov.eval(oh, &at(e)), nv.eval(nh, &at(ne)))
+            });
+            for (&(lineage, oh, nh, e, ne), answer) in calls.iter().zip(answers) {
+                let (Some(oa), Some(na)) = answer else {
                     continue;
                 };
-                for &e in &entries {
-                    let Some(ne) = mapped(e, type_shift, &ot, &nt) else {
-                        continue;
-                    };
-                    let at = |a| Args {
-                        a,
-                        ..Args::default()
-                    };
-                    let (Some(oa), Some(na)) = (ov.eval(oh, &at(e)), nv.eval(nh, &at(ne))) else {
-                        continue;
-                    };
-                    report.compared += 2;
-                    for output in differing(&oa, &na) {
-                        let (over, nver) = (ov.kernel().version, nv.kernel().version);
-                        match lineage.explains(output, og, ng) {
-                            Some(change) => {
-                                let what = format!(
-                                    "{} ({}; made by {}, here first in {})",
-                                    change.what,
-                                    change.output.name(),
-                                    change.since.name(),
-                                    first_of(change.since)
-                                );
-                                changes
-                                    .entry((oh.name, nh.name, what))
-                                    .or_default()
-                                    .insert(format!("{over} → {nver}"));
-                            }
-                            None => {
-                                let pair =
-                                    format!("`{}` on {over} and `{}` on {nver}", oh.name, nh.name);
-                                let key = format!("{pair}: the {} differs", output.name());
-                                let example = format!(
-                                    "{}({e:#x}) = {} on {} but {}({ne:#x}) = {} on {}",
-                                    oh.name,
-                                    shown(&oa),
-                                    ov.label(),
-                                    nh.name,
-                                    shown(&na),
-                                    nv.label()
-                                );
-                                disagreements.entry(key).or_insert((0, example)).0 += 1;
-                            }
+                report.compared += 2;
+                for output in differing(&oa, &na) {
+                    let (over, nver) = (ov.kernel().version, nv.kernel().version);
+                    match lineage.explains(output, og, ng) {
+                        Some(change) => {
+                            let what = format!(
+                                "{} ({}; made by {}, here first in {})",
+                                change.what,
+                                change.output.name(),
+                                change.since.name(),
+                                first_of(change.since)
+                            );
+                            changes
+                                .entry((oh.name, nh.name, what))
+                                .or_default()
+                                .insert(format!("{over} → {nver}"));
+                        }
+                        None => {
+                            let pair =
+                                format!("`{}` on {over} and `{}` on {nver}", oh.name, nh.name);
+                            let key = format!("{pair}: the {} differs", output.name());
+                            let example = format!(
+                                "{}({e:#x}) = {} on {} but {}({ne:#x}) = {} on {}",
+                                oh.name,
+                                shown(&oa),
+                                ov.label(),
+                                nh.name,
+                                shown(&na),
+                                nv.label()
+                            );
+                            disagreements.entry(key).or_insert((0, example)).0 += 1;
                         }
                     }
                 }
