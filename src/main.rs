@@ -267,6 +267,12 @@ fn run_check(
     if checks.properties {
         targets.push(Target::Props);
     }
+    // Before the run, not after it: a report that cannot be written would
+    // lose the whole run.
+    if let Some(dir) = report.as_deref().and_then(std::path::Path::parent) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("--report: cannot create {}: {e}", dir.display()))?;
+    }
     let engine = engine(checks)?;
     let time = Duration::from_secs(time);
     let outcome = check(
@@ -288,9 +294,13 @@ fn run_check(
     let md = r.to_markdown();
     println!("{md}");
     if let Some(path) = report {
-        std::fs::write(&path, &md)?;
+        let write = |path: &std::path::Path, text: &str| {
+            std::fs::write(path, text)
+                .map_err(|e| anyhow::anyhow!("cannot write the report to {}: {e}", path.display()))
+        };
+        write(&path, &md)?;
         let json = path.with_extension("json");
-        std::fs::write(&json, serde_json::to_string_pretty(r)?)?;
+        write(&json, &serde_json::to_string_pretty(r)?)?;
         eprintln!(
             "leafdiff: report written to {} and {}",
             path.display(),

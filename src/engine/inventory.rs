@@ -53,7 +53,7 @@ impl KernelHelpers {
         );
         if !self.arch_modelled {
             s.push_str(
-                "  - the model has no codec for this arch yet: every helper by properties only\n",
+                "  - these headers lay the swap PTE out otherwise than the model's codec of this arch draws: every helper by properties only\n",
             );
         } else if !self.properties_only.is_empty() {
             s.push_str(&format!(
