@@ -625,6 +625,29 @@ fn every_generation_in_one_build_shows_no_divergence() {
     }
 }
 
+/// The 32-bit arches whose headers changed shape across the generations
+/// (arm's PAGE_SHIFT moved to vdso/page.h, ppc32's page-size option was
+/// renamed) build from Debian 6.1's and 6.12's headers too, and their
+/// sweep finds nothing there.
+#[test]
+fn old_generations_build_on_32_bit_arches_and_show_no_divergence() {
+    try_build(Some("6.1,6.12"), &[], false, Some("arm,ppc32"), |b| {
+        let info = b.info();
+        assert!(!info.contains("build finding"), "{info}");
+        let out = tempfile::tempdir().unwrap();
+        let (code, report) = b.check(out.path(), &["--sweep-only"]);
+        assert_eq!(code, 0, "{report:#}");
+        let variants = strings(&report["variants"]);
+        for arch in [":arm:", ":ppc32:"] {
+            assert!(
+                variants.iter().any(|v| v.contains(arch)),
+                "{arch}: {variants:?}"
+            );
+        }
+    })
+    .unwrap_or_else(|e| panic!("building 6.1 and 6.12 for arm and ppc32 failed:\n{e}"));
+}
+
 /// One planted bug per arch family, 64- and 32-bit, in one build of the
 /// seven arches they are planted in (tests/fixtures/arch-families.patch and
 /// arch-families-32.patch; the 32-bit ones compiled with -m32 and run in
