@@ -69,6 +69,7 @@ pub fn run(time: Duration) -> anyhow::Result<()> {
              the in-process figures need one (widen LEAFDIFF_VARIANTS)"
         ),
     }
+    sweep_rate(&engine, time);
     per_arch(&engine, time);
     Ok(())
 }
@@ -88,7 +89,7 @@ fn in_process_arch(engine: &Engine) -> Option<&'static Arch> {
         .copied()
 }
 
-/// Each target's rate through the engine beside the bare calls, and the sweep's.
+/// Each target's rate through the engine beside the bare calls.
 fn in_process(engine: &Engine, arch: &'static Arch, time: Duration) {
     println!("in process, on {}:", arch.name);
     for target in Target::ALL {
@@ -128,19 +129,25 @@ fn in_process(engine: &Engine, arch: &'static Arch, time: Duration) {
             engine_rate / bare_rate
         );
     }
+}
+
+/// Check's whole sweep, every variant of the selection, as check runs it.
+fn sweep_rate(engine: &Engine, time: Duration) {
     let start = Instant::now();
     let targets = Target::ALL;
     let mut sweep = sweep::cases(engine, &targets);
     let mut n = 0u64;
+    // In check's chunks, so a 32-bit arch's cases are batched as check batches them.
     let complete = loop {
         if start.elapsed() >= time {
             break false;
         }
-        let Some(case) = sweep.next() else {
+        let chunk: Vec<Case> = sweep.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
             break true;
-        };
-        std::hint::black_box(engine.run(&case));
-        n += 1;
+        }
+        std::hint::black_box(engine.run_many(&chunk));
+        n += chunk.len() as u64;
     };
     let secs = start.elapsed().as_secs_f64();
     println!(
