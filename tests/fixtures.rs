@@ -670,6 +670,7 @@ fn one_planted_bug_per_arch_family_is_found_and_reproduced() {
     let arches = ARCHES.join(",");
     let patches = ["arch-families.patch", "arch-families-32.patch"];
     let tmp = tempfile::tempdir().unwrap();
+    let mut crossed = Vec::new();
     let reproducers = try_build(None, &patches, false, Some(&arches), |b| {
         let (code, report) = b.check(tmp.path(), &["--sweep-only"]);
         assert_eq!(code, 1, "{report:#}");
@@ -736,17 +737,42 @@ fn one_planted_bug_per_arch_family_is_found_and_reproduced() {
                 let dir = tempfile::tempdir().unwrap();
                 let (code, out) = run_kunit(&kunit, &c_program, dir.path(), &[]);
                 assert_eq!(code, 1, "passes on the buggy kernel:\n{out}\n{kunit}");
+                // Built for the arch itself and run under qemu, as it says.
+                if let Some((code, out)) = run_cross(&c_program, dir.path()) {
+                    assert_eq!(
+                        code, 1,
+                        "passes on the buggy kernel's arch:\n{out}\n{c_program}"
+                    );
+                    crossed.push(
+                        f["variant"]
+                            .as_str()
+                            .unwrap()
+                            .split(':')
+                            .nth(1)
+                            .unwrap()
+                            .to_string(),
+                    );
+                }
                 (kunit, c_program)
             })
             .collect::<Vec<_>>()
     })
     .unwrap_or_else(|e| panic!("building the arch fixtures failed:\n{e}"));
+    crossed.sort();
+    crossed.dedup();
+    assert_eq!(crossed, ["arm", "arm64-4k", "ppc64", "riscv64"]);
     // The same include paths, now holding the headers without the bugs.
     try_build(None, &[], false, Some(&arches), |_| {
         for (kunit, c_program) in &reproducers {
             let dir = tempfile::tempdir().unwrap();
             let (code, out) = run_kunit(kunit, c_program, dir.path(), &[]);
             assert_eq!(code, 0, "fails without the bug:\n{out}\n{kunit}");
+            if let Some((code, out)) = run_cross(c_program, dir.path()) {
+                assert_eq!(
+                    code, 0,
+                    "fails without the bug on its arch:\n{out}\n{c_program}"
+                );
+            }
         }
     })
     .unwrap_or_else(|e| panic!("building the clean arches failed:\n{e}"));
@@ -921,6 +947,59 @@ fn arch_offset_encoding_error_is_found() {
 
 const READ_BUG: &str = "device-migration-series-read-bug.patch";
 const SERIES: &str = "device-migration-series.patch";
+
+/// Builds the C reproducer `c_program` for its own arch and runs it under
+/// qemu, with the line it prints for that (none where its arch has none):
+/// its exit status and output.
+fn run_cross(c_program: &str, dir: &Path) -> Option<(i32, String)> {
+    let line = c_program
+        .lines()
+        .find_map(|l| {
+            l.trim_start_matches(" *")
+                .trim()
+                .split_once("-gcc ")
+                .map(|(t, rest)| (t.to_string(), rest))
+        })
+        .filter(|(triplet, _)| !triplet.contains(' '))?;
+    let (triplet, rest) = line;
+    let source = dir.join("repro.c");
+    std::fs::write(&source, c_program).unwrap();
+    let (build, run) = rest.split_once(" && ").expect("a build and a run");
+    let exe = dir.join("repro-cross");
+    let args: Vec<String> = build
+        .split_whitespace()
+        .map(|a| match a {
+            "repro.c" => source.display().to_string(),
+            "repro" => exe.display().to_string(),
+            a => a.to_string(),
+        })
+        .collect();
+    let cc = Command::new(format!("{triplet}-gcc"))
+        .args(&args)
+        .output()
+        .unwrap_or_else(|e| panic!("{triplet}-gcc (scripts/setup installs it): {e}"));
+    assert!(
+        cc.status.success(),
+        "the C reproducer does not build for its arch:\n{}\n{c_program}",
+        String::from_utf8_lossy(&cc.stderr)
+    );
+    let mut run = run.split_whitespace().map(|a| {
+        if a == "./repro" {
+            exe.display().to_string()
+        } else {
+            a.to_string()
+        }
+    });
+    let qemu = run.next().unwrap();
+    let out = Command::new(&qemu)
+        .args(run)
+        .output()
+        .unwrap_or_else(|e| panic!("{qemu} (scripts/setup installs qemu-user-static): {e}"));
+    Some((
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
+}
 
 /// Compiles the KUnit test case `kunit` for `build`'s kernel with the
 /// command line its `--c` reproducer prints, runs it and returns its exit

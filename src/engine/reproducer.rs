@@ -6,7 +6,7 @@ use super::describe::TypeNames;
 use super::{Case, Engine, FindingKind};
 use crate::call::{Evaluate, Outcome};
 use crate::oracle::{KernelMeta, Variant};
-use leafdiff_kernel::arch::{Arch, TableWords};
+use leafdiff_kernel::arch::{Arch, Cross, TableWords};
 use leafdiff_kernel::config::{ConfigOption, KernelConfig};
 use leafdiff_kernel::helpers::{Answer, Param, Sig, SOFTLEAF_TYPES};
 use std::collections::BTreeSet;
@@ -565,10 +565,14 @@ pub fn c_program(
         "false" => "0".to_string(),
         other => other.to_string(),
     };
+    let sources = format!(
+        "-I{csrc}/shim/{arch} -I{csrc}/shim -I{csrc} -I{include} repro.c {csrc}/runtime.c -o repro"
+    );
     let mut s = format!(
-        "/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Build against the headers leafdiff extracted ({arch}), with leafdiff's shims:\n *   cc {} -I{csrc}/shim/{arch} -I{csrc}/shim -I{csrc} -I{include} repro.c {csrc}/runtime.c -o repro && ./repro\n */\n#include <stdio.h>\n#include \"leafdiff.h\"\n{}\nint main(void)\n{{\n\tconst ld_args args = {{ .a = {:#x}ULL, .b = {:#x}ULL, .page = {{ .pfn = {:#x}ULL, .device_private = {}, .anon = {}, .locked = {} }}, .arch_knobs = {}, .swap_migration_ad_supported = {} }};\n\tunsigned long long got, want = {want_c};\n\n\tld_call_begin(&args);\n",
+        "/*\n * leafdiff reproducer: {signature}\n * Kernel: {}\n * Build against the headers leafdiff extracted ({arch}), with leafdiff's shims:\n *   cc {} {sources} && ./repro\n{} */\n#include <stdio.h>\n#include \"leafdiff.h\"\n{}\nint main(void)\n{{\n\tconst ld_args args = {{ .a = {:#x}ULL, .b = {:#x}ULL, .page = {{ .pfn = {:#x}ULL, .device_private = {}, .anon = {}, .locked = {} }}, .arch_knobs = {}, .swap_migration_ad_supported = {} }};\n\tunsigned long long got, want = {want_c};\n\n\tld_call_begin(&args);\n",
         kernel_line(v),
         flags.join(" "),
+        cross_line(v.arch(), &flags, &sources),
         api_includes(v.kernel()),
         case.args.a, case.args.b, case.args.page.pfn,
         case.args.page.device_private as u8, case.args.page.anon as u8, case.args.page.locked as u8,
@@ -585,6 +589,31 @@ pub fn c_program(
         case.helper.name
     ));
     s
+}
+
+/// The reproducer's build line for its arch itself: the same flags for the
+/// arch's own compiler (whose word is the arch's, so no `-m32`), run under
+/// qemu-user with the cross C library Debian installs beside the compiler
+/// (Debian 12's qemu-alpha runs no static alpha program; a dynamic one it does).
+fn cross_line(arch: &Arch, flags: &[String], sources: &str) -> String {
+    match arch.cross {
+        Cross::Host => String::new(),
+        Cross::Debian { triplet, qemu } => {
+            let flags: Vec<&str> = flags
+                .iter()
+                .map(String::as_str)
+                .filter(|&f| f != "-m32")
+                .collect();
+            format!(
+                " * Or built for {} itself and run under qemu (apt-get install gcc-{triplet} qemu-user-static):\n *   {triplet}-gcc {} {sources} && qemu-{qemu}-static -L /usr/{triplet} ./repro\n",
+                arch.name,
+                flags.join(" ")
+            )
+        }
+        Cross::Unavailable(why) => {
+            format!(" * No line to build it for {} itself: {why}.\n", arch.name)
+        }
+    }
 }
 
 impl TypeNames {

@@ -57,6 +57,10 @@ const fn arm(
         kunit_arch: "arm",
         kunit_skip_if: "!IS_ENABLED(CONFIG_ARM)",
         table_words: super::TableWords::Value,
+        cross: super::Cross::Debian {
+            triplet: "arm-linux-gnueabihf",
+            qemu: "arm",
+        },
     }
 }
 

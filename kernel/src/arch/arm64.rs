@@ -53,6 +53,10 @@ const fn arm64(
         kunit_arch: "arm64",
         kunit_skip_if: "!IS_ENABLED(CONFIG_ARM64)",
         table_words: super::TableWords::Value,
+        cross: super::Cross::Debian {
+            triplet: "aarch64-linux-gnu",
+            qemu: "aarch64",
+        },
     }
 }
 

@@ -55,6 +55,7 @@ const fn i386(
         kunit_arch: "i386",
         kunit_skip_if: "!IS_ENABLED(CONFIG_X86_32)",
         table_words: super::TableWords::Value,
+        cross: super::Cross::Host,
     }
 }
 

@@ -34,4 +34,5 @@ pub const LOONGARCH64: Arch = Arch {
     kunit_arch: "loongarch",
     kunit_skip_if: "!IS_ENABLED(CONFIG_LOONGARCH) || !IS_ENABLED(CONFIG_64BIT)",
     table_words: super::TableWords::Value,
+    cross: super::Cross::Unavailable("Debian 12 has no gcc-loongarch64-linux-gnu"),
 };

@@ -65,6 +65,24 @@ pub struct Arch {
     /// How C spells a page-table word as leafdiff holds it: the word the
     /// helpers' wrapper passes and returns, which is the stored word.
     pub table_words: TableWords,
+    /// How a C reproducer is built for the arch itself.
+    pub cross: Cross,
+}
+
+/// How a C reproducer is built and run for its arch rather than the host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cross {
+    /// The host compiler's line builds for the arch already (x86, with
+    /// `-m32` for its 32-bit encodings).
+    Host,
+    /// Debian's cross compiler `gcc-<triplet>` builds it and qemu-user-static
+    /// runs it (`qemu-<qemu>-static`), with the cross C library beside it.
+    Debian {
+        triplet: &'static str,
+        qemu: &'static str,
+    },
+    /// No cross line, and why.
+    Unavailable(&'static str),
 }
 
 /// What a page-table word in a case is, as a reproducer spells it in C.

@@ -34,4 +34,7 @@ pub const PARISC64: Arch = Arch {
     kunit_arch: "parisc",
     kunit_skip_if: "!IS_ENABLED(CONFIG_PARISC) || !IS_ENABLED(CONFIG_64BIT)",
     table_words: super::TableWords::Value,
+    cross: super::Cross::Unavailable(
+        "Linux has no 64-bit parisc userland (hppa64-linux-gnu-gcc builds kernels only)",
+    ),
 };

@@ -44,4 +44,5 @@ pub const X86_64: Arch = Arch {
     // UML defines CONFIG_X86_64 too but has an encoding of its own.
     kunit_skip_if: "!IS_ENABLED(CONFIG_X86_64) || IS_ENABLED(CONFIG_UML)",
     table_words: super::TableWords::Value,
+    cross: super::Cross::Host,
 };
