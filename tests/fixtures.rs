@@ -952,44 +952,30 @@ const SERIES: &str = "device-migration-series.patch";
 /// qemu, with the line it prints for that (none where its arch has none):
 /// its exit status and output.
 fn run_cross(c_program: &str, dir: &Path) -> Option<(i32, String)> {
-    let line = c_program
-        .lines()
-        .find_map(|l| {
-            l.trim_start_matches(" *")
-                .trim()
-                .split_once("-gcc ")
-                .map(|(t, rest)| (t.to_string(), rest))
-        })
-        .filter(|(triplet, _)| !triplet.contains(' '))?;
-    let (triplet, rest) = line;
+    let mut lines = c_program.lines();
+    lines.find(|l| l.starts_with(" * Or built for "))?;
+    let line = lines.next().unwrap().trim_start_matches(" *").trim();
+    let (build, run) = line.split_once(" && ").expect("a build and a run");
     let source = dir.join("repro.c");
     std::fs::write(&source, c_program).unwrap();
-    let (build, run) = rest.split_once(" && ").expect("a build and a run");
     let exe = dir.join("repro-cross");
-    let args: Vec<String> = build
-        .split_whitespace()
-        .map(|a| match a {
-            "repro.c" => source.display().to_string(),
-            "repro" => exe.display().to_string(),
-            a => a.to_string(),
-        })
-        .collect();
-    let cc = Command::new(format!("{triplet}-gcc"))
-        .args(&args)
+    let local = |a: &str| match a {
+        "repro.c" => source.display().to_string(),
+        "repro" | "./repro" => exe.display().to_string(),
+        a => a.to_string(),
+    };
+    let mut build = build.split_whitespace().map(local);
+    let cc = build.next().unwrap();
+    let built = Command::new(&cc)
+        .args(build)
         .output()
-        .unwrap_or_else(|e| panic!("{triplet}-gcc (scripts/setup installs it): {e}"));
+        .unwrap_or_else(|e| panic!("{cc} (scripts/setup installs it): {e}"));
     assert!(
-        cc.status.success(),
+        built.status.success(),
         "the C reproducer does not build for its arch:\n{}\n{c_program}",
-        String::from_utf8_lossy(&cc.stderr)
+        String::from_utf8_lossy(&built.stderr)
     );
-    let mut run = run.split_whitespace().map(|a| {
-        if a == "./repro" {
-            exe.display().to_string()
-        } else {
-            a.to_string()
-        }
-    });
+    let mut run = run.split_whitespace().map(local);
     let qemu = run.next().unwrap();
     let out = Command::new(&qemu)
         .args(run)

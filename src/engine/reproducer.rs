@@ -591,29 +591,43 @@ pub fn c_program(
     s
 }
 
-/// The reproducer's build line for its arch itself: the same flags for the
-/// arch's own compiler (whose word is the arch's, so no `-m32`), run under
-/// qemu-user with the cross C library Debian installs beside the compiler
-/// (Debian 12's qemu-alpha runs no static alpha program; a dynamic one it does).
+/// The reproducer's build line for its arch itself: the same flags for a
+/// compiler of the arch (whose word is the arch's, so no `-m32`), run under
+/// qemu-user with the arch's C library from Debian's cross packages (linked
+/// dynamically: Debian 12's qemu-alpha crashes static alpha programs).
 fn cross_line(arch: &Arch, flags: &[String], sources: &str) -> String {
-    match arch.cross {
-        Cross::Host => String::new(),
-        Cross::Debian { triplet, qemu } => {
-            let flags: Vec<&str> = flags
-                .iter()
-                .map(String::as_str)
-                .filter(|&f| f != "-m32")
-                .collect();
-            format!(
-                " * Or built for {} itself and run under qemu (apt-get install gcc-{triplet} qemu-user-static):\n *   {triplet}-gcc {} {sources} && qemu-{qemu}-static -L /usr/{triplet} ./repro\n",
-                arch.name,
-                flags.join(" ")
-            )
-        }
+    let flags: Vec<&str> = flags
+        .iter()
+        .map(String::as_str)
+        .filter(|&f| f != "-m32")
+        .collect();
+    let flags = flags.join(" ");
+    let (packages, cc, triplet, qemu) = match arch.cross {
+        Cross::Host => return String::new(),
         Cross::Unavailable(why) => {
-            format!(" * No line to build it for {} itself: {why}.\n", arch.name)
+            return format!(" * No line to build it for {} itself: {why}.\n", arch.name)
         }
-    }
+        Cross::Clang {
+            triplet,
+            debian_arch,
+            qemu,
+        } => (
+            format!("clang-19 lld-19 libc6-dev-{debian_arch}-cross libgcc-12-dev-{debian_arch}-cross qemu-user-static"),
+            format!("clang-19 --target={triplet} -fuse-ld=lld"),
+            triplet,
+            qemu,
+        ),
+        Cross::Gcc { triplet, qemu } => (
+            format!("gcc-{triplet} qemu-user-static; on Debian 12 it removes gcc-multilib"),
+            format!("{triplet}-gcc"),
+            triplet,
+            qemu,
+        ),
+    };
+    format!(
+        " * Or built for {} itself and run under qemu (apt-get install {packages}):\n *   {cc} {flags} {sources} && qemu-{qemu}-static -L /usr/{triplet} ./repro\n",
+        arch.name
+    )
 }
 
 impl TypeNames {

@@ -33,7 +33,7 @@ pub const ALPHA: Arch = Arch {
     kunit_arch: "alpha",
     kunit_skip_if: "!IS_ENABLED(CONFIG_ALPHA)",
     table_words: super::TableWords::Value,
-    cross: super::Cross::Debian {
+    cross: super::Cross::Gcc {
         triplet: "alpha-linux-gnu",
         qemu: "alpha",
     },

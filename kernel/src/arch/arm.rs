@@ -57,8 +57,9 @@ const fn arm(
         kunit_arch: "arm",
         kunit_skip_if: "!IS_ENABLED(CONFIG_ARM)",
         table_words: super::TableWords::Value,
-        cross: super::Cross::Debian {
+        cross: super::Cross::Clang {
             triplet: "arm-linux-gnueabihf",
+            debian_arch: "armhf",
             qemu: "arm",
         },
     }

@@ -53,8 +53,9 @@ const fn arm64(
         kunit_arch: "arm64",
         kunit_skip_if: "!IS_ENABLED(CONFIG_ARM64)",
         table_words: super::TableWords::Value,
-        cross: super::Cross::Debian {
+        cross: super::Cross::Clang {
             triplet: "aarch64-linux-gnu",
+            debian_arch: "arm64",
             qemu: "aarch64",
         },
     }

@@ -35,7 +35,7 @@ pub const M68K: Arch = Arch {
     kunit_arch: "m68k",
     kunit_skip_if: "!IS_ENABLED(CONFIG_MMU_MOTOROLA)",
     table_words: super::TableWords::Value,
-    cross: super::Cross::Debian {
+    cross: super::Cross::Gcc {
         triplet: "m68k-linux-gnu",
         qemu: "m68k",
     },

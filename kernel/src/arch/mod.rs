@@ -75,9 +75,19 @@ pub enum Cross {
     /// The host compiler's line builds for the arch already (x86, with
     /// `-m32` for its 32-bit encodings).
     Host,
-    /// Debian's cross compiler `gcc-<triplet>` builds it and qemu-user-static
-    /// runs it (`qemu-<qemu>-static`), with the cross C library beside it.
-    Debian {
+    /// clang for `--target=<triplet>`, linked by lld against Debian's cross C
+    /// library of the arch (`libc6-dev-<debian_arch>-cross`), run by
+    /// qemu-user-static (`qemu-<qemu>-static`). Preferred to the cross gcc:
+    /// on Debian 12 every gcc-<triplet> excludes gcc-multilib, which the
+    /// 32-bit arches' build needs.
+    Clang {
+        triplet: &'static str,
+        debian_arch: &'static str,
+        qemu: &'static str,
+    },
+    /// Debian's cross gcc (`gcc-<triplet>`), where clang's or lld's support
+    /// of the arch is missing, run by qemu-user-static.
+    Gcc {
         triplet: &'static str,
         qemu: &'static str,
     },

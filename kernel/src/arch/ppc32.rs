@@ -43,5 +43,5 @@ pub const PPC32: Arch = Arch {
     kunit_arch: "powerpc",
     kunit_skip_if: "!IS_ENABLED(CONFIG_PPC_BOOK3S_32)",
     table_words: super::TableWords::Value,
-    cross: super::Cross::Debian { triplet: "powerpc-linux-gnu", qemu: "ppc" },
+    cross: super::Cross::Gcc { triplet: "powerpc-linux-gnu", qemu: "ppc" },
 };

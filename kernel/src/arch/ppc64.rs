@@ -55,5 +55,5 @@ pub const PPC64: Arch = Arch {
     kunit_arch: "powerpc",
     kunit_skip_if: "!IS_ENABLED(CONFIG_PPC_BOOK3S_64)",
     table_words: super::TableWords::Raw,
-    cross: super::Cross::Debian { triplet: "powerpc64le-linux-gnu", qemu: "ppc64le" },
+    cross: super::Cross::Clang { triplet: "powerpc64le-linux-gnu", debian_arch: "ppc64el", qemu: "ppc64le" },
 };

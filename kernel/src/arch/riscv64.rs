@@ -48,5 +48,5 @@ pub const RISCV64: Arch = Arch {
     kunit_arch: "riscv",
     kunit_skip_if: "!IS_ENABLED(CONFIG_RISCV) || !IS_ENABLED(CONFIG_64BIT)",
     table_words: super::TableWords::Value,
-    cross: super::Cross::Debian { triplet: "riscv64-linux-gnu", qemu: "riscv64" },
+    cross: super::Cross::Clang { triplet: "riscv64-linux-gnu", debian_arch: "riscv64", qemu: "riscv64" },
 };

@@ -35,5 +35,5 @@ pub const S390: Arch = Arch {
     kunit_arch: "s390",
     kunit_skip_if: "!IS_ENABLED(CONFIG_S390)",
     table_words: super::TableWords::Value,
-    cross: super::Cross::Debian { triplet: "s390x-linux-gnu", qemu: "s390x" },
+    cross: super::Cross::Clang { triplet: "s390x-linux-gnu", debian_arch: "s390x", qemu: "s390x" },
 };
