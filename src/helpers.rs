@@ -3,7 +3,7 @@
 //! model's knowledge of them. Every stage reads helpers from here.
 
 pub use leafdiff_kernel::helpers::{
-    helper_id, known, Answer, HelperSpec, Known, Layer, Param, Sig, SOFTLEAF_TYPES,
+    helper_id, known, table_of, Answer, HelperSpec, Known, Layer, Param, Sig, SOFTLEAF_TYPES,
 };
 use std::sync::OnceLock;
 

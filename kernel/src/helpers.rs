@@ -55,6 +55,16 @@ pub enum Param {
     Page,
 }
 
+/// The page-table word a `pte_*`/`pmd_*` helper takes or makes, `pte` or
+/// `pmd`, as its name says (`<table>_t`, `__<table>()`, `<table>_val()`).
+pub fn table_of(helper: &str) -> &'static str {
+    if helper.contains("pmd") {
+        "pmd"
+    } else {
+        "pte"
+    }
+}
+
 /// What a call shape's result is, and how its 64-bit answer reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answer {

@@ -4,16 +4,7 @@
 
 use crate::discover::Discovered;
 use crate::extract::HeaderFacts;
-use crate::helpers::{Answer, Param, Sig};
-
-/// The page-table word type a `pte_*`/`pmd_*` helper takes.
-fn table_type(name: &str) -> &'static str {
-    if name.contains("pmd") {
-        "pmd_t"
-    } else {
-        "pte_t"
-    }
-}
+use crate::helpers::{table_of, Answer, Param, Sig};
 
 /// The C expression computing the 64-bit result from `a` (the `ld_args *`),
 /// as the shape describes the call.
@@ -43,7 +34,7 @@ fn c_argument(param: Param, spell: &str, word: Option<&str>) -> String {
         Param::Entry | Param::ArchEntry => format!("ld_as(swp_entry_t, {})", word()),
         // An lvalue: some arches' accessors take the word's address
         // (m68k's `pmd_val(x)` is `((&x)->pmd)`), as they may of a kernel variable.
-        Param::TableWord => format!("ld_lvalue({}, {})", table_type(spell), word()),
+        Param::TableWord => format!("ld_lvalue({}_t, {})", table_of(spell), word()),
         Param::Radix => format!("(void *)(uintptr_t){}", word()),
     }
 }

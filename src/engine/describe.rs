@@ -3,7 +3,7 @@
 //! under test defines them), so a reproducer compiles against that kernel.
 
 use crate::call::{Args, Evaluate, Knobs};
-use crate::helpers::{Answer, Param, Sig};
+use crate::helpers::{table_of, Answer, Param, Sig};
 use crate::oracle::Variant;
 
 /// Type numbers the variant's headers name, with every name for each (two
@@ -170,11 +170,7 @@ fn argument(
             page.pfn, page.device_private as u8, page.anon as u8, page.locked as u8
         ),
         Param::TableWord => {
-            let table = if case.helper.name.contains("pmd") {
-                "pmd"
-            } else {
-                "pte"
-            };
+            let table = table_of(case.helper.name);
             format!("{}({word:#x})", v.arch().table_words.make(table))
         }
     }

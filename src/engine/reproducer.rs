@@ -8,7 +8,7 @@ use crate::call::{Evaluate, Outcome};
 use crate::oracle::{KernelMeta, Variant};
 use leafdiff_kernel::arch::{Arch, Cross, TableWords};
 use leafdiff_kernel::config::{ConfigOption, KernelConfig};
-use leafdiff_kernel::helpers::{Answer, Param, Sig, SOFTLEAF_TYPES};
+use leafdiff_kernel::helpers::{table_of, Answer, Param, Sig, SOFTLEAF_TYPES};
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -121,11 +121,7 @@ fn c_argument(
         Param::Radix => (None, format!("(void *){a:#x}ULL")),
         Param::Page => (None, "page".into()),
         Param::TableWord => {
-            let table = if case.helper.name.contains("pmd") {
-                "pmd"
-            } else {
-                "pte"
-            };
+            let table = table_of(case.helper.name);
             let make = words.make(table);
             let setup = format!("const {table}_t {table} = {make}({a:#x}ULL);");
             (Some(setup), table.into())
@@ -199,11 +195,7 @@ fn c_check(case: &Case, model: &Outcome, words: TableWords) -> (String, String) 
         ),
         Answer::Entry => (format!("{call}.val"), format!("{:#x}ULL", model.value)),
         Answer::TableWord => {
-            let table = if case.helper.name.contains("pmd") {
-                "pmd"
-            } else {
-                "pte"
-            };
+            let table = table_of(case.helper.name);
             (
                 format!("{}({call})", words.read(table)),
                 format!("{:#x}ULL", model.value),

@@ -134,7 +134,7 @@ fn offset_class(offset: u64) -> &'static str {
 pub fn input_class(engine: &Engine, variant: usize, case: &Case) -> String {
     let names = TypeNames::of(engine.variants[variant], case.args.knobs);
     let a = case.args.a;
-    let pmd = case.helper.name.contains("pmd");
+    let pmd = helpers::table_of(case.helper.name) == "pmd";
     let shape = case.helper.sig.shape();
     match shape.params {
         [] => "-".into(),
